@@ -1,0 +1,282 @@
+package models
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+	"gonum.org/v1/gonum/stat/distuv"
+)
+
+// Distribution kinds a Param may take.
+const (
+	DistConst       = "value"
+	DistUniform     = "uniform"
+	DistTriangular  = "triangular"
+	DistBeta        = "beta"
+	DistTruncNormal = "truncnormal"
+	DistBernoulli   = "bernoulli"
+)
+
+// Source cites a passage of a source document: its file name and a short
+// exact quote.
+type Source struct {
+	Seed  string `yaml:"seed"`
+	Quote string `yaml:"quote"`
+}
+
+// Param is a numeric parameter: a fixed value or a distribution drawn once per
+// replicate, with its provenance. In YAML it is a mapping with exactly one
+// distribution key and either source or assumption:
+//
+//	{value: 0.8, source: {seed: 001_x.txt, quote: "..."}}
+//	{uniform: [0.3, 0.5], assumption: "why, and why this range"}
+//	{triangular: [min, mode, max], ...}
+//	{beta: [alpha, beta], ...}          on [0, 1]
+//	{truncnormal: [mean, sd, min, max], ...}
+//	{bernoulli: p, ...}                 1 with probability p, else 0
+type Param struct {
+	Dist       string    // one of the Dist* constants
+	Args       []float64 // the distribution's arguments, in the order above
+	Source     *Source
+	Assumption string
+	Line       int // line in the scenario file, 0 when built in code
+	Set        bool
+}
+
+type paramYAML struct {
+	Value       *float64   `yaml:"value"`
+	Uniform     []float64  `yaml:"uniform"`
+	Triangular  []float64  `yaml:"triangular"`
+	Beta        []float64  `yaml:"beta"`
+	TruncNormal []float64  `yaml:"truncnormal"`
+	Bernoulli   *float64   `yaml:"bernoulli"`
+	Source      *Source    `yaml:"source"`
+	Assumption  string     `yaml:"assumption"`
+}
+
+// Fixed returns a constant Param marked with an assumption, for scenarios
+// built in Go.
+func Fixed(v float64, assumption string) Param {
+	return Param{Dist: DistConst, Args: []float64{v}, Assumption: assumption, Set: true}
+}
+
+// UnmarshalYAML decodes the mapping form and records the line. A bare number
+// is accepted so that validation can report its missing provenance.
+func (p *Param) UnmarshalYAML(n *yaml.Node) error {
+	p.Line = n.Line
+	p.Set = true
+	if n.Kind == yaml.ScalarNode {
+		var v float64
+		if err := n.Decode(&v); err != nil {
+			return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: %q is not a number or a distribution", n.Line, n.Value)}}
+		}
+		p.Dist, p.Args = DistConst, []float64{v}
+		return nil
+	}
+	var y paramYAML
+	if err := n.Decode(&y); err != nil {
+		return err
+	}
+	p.Source, p.Assumption = y.Source, y.Assumption
+	kinds := 0
+	set := func(kind string, args []float64) {
+		kinds++
+		p.Dist, p.Args = kind, args
+	}
+	if y.Value != nil {
+		set(DistConst, []float64{*y.Value})
+	}
+	if y.Uniform != nil {
+		set(DistUniform, y.Uniform)
+	}
+	if y.Triangular != nil {
+		set(DistTriangular, y.Triangular)
+	}
+	if y.Beta != nil {
+		set(DistBeta, y.Beta)
+	}
+	if y.TruncNormal != nil {
+		set(DistTruncNormal, y.TruncNormal)
+	}
+	if y.Bernoulli != nil {
+		set(DistBernoulli, []float64{*y.Bernoulli})
+	}
+	if kinds > 1 {
+		p.Dist = "ambiguous"
+	}
+	return nil
+}
+
+var distArity = map[string]int{
+	DistConst: 1, DistUniform: 2, DistTriangular: 3, DistBeta: 2, DistTruncNormal: 4, DistBernoulli: 1,
+}
+
+// Bounds returns the smallest and largest value the Param can take.
+func (p Param) Bounds() (lo, hi float64) {
+	a := p.Args
+	switch p.Dist {
+	case DistConst:
+		return a[0], a[0]
+	case DistUniform:
+		return a[0], a[1]
+	case DistTriangular:
+		return a[0], a[2]
+	case DistBeta:
+		return 0, 1
+	case DistTruncNormal:
+		return a[2], a[3]
+	case DistBernoulli:
+		return 0, 1
+	}
+	return math.NaN(), math.NaN()
+}
+
+// Mean returns the Param's expected value, used as its nominal value in
+// one-at-a-time sensitivity analysis.
+func (p Param) Mean() float64 {
+	a := p.Args
+	switch p.Dist {
+	case DistConst:
+		return a[0]
+	case DistUniform:
+		return (a[0] + a[1]) / 2
+	case DistTriangular:
+		return (a[0] + a[1] + a[2]) / 3
+	case DistBeta:
+		return a[0] / (a[0] + a[1])
+	case DistTruncNormal:
+		return p.truncNormal().Mean()
+	case DistBernoulli:
+		return a[0]
+	}
+	return math.NaN()
+}
+
+// Random reports whether the Param is drawn from a non-degenerate
+// distribution.
+func (p Param) Random() bool {
+	lo, hi := p.Bounds()
+	return p.Dist != DistConst && lo != hi
+}
+
+// check returns the problems of the Param's shape and numbers, each phrased
+// with the allowed range. lo and hi bound every value the Param may take.
+func (p Param) check(lo, hi float64) []string {
+	if !p.Set {
+		return []string{"is required"}
+	}
+	if p.Dist == "" {
+		return []string{"needs one of value, uniform, triangular, beta, truncnormal, bernoulli"}
+	}
+	if p.Dist == "ambiguous" {
+		return []string{"gives more than one distribution; give exactly one"}
+	}
+	var errs []string
+	if n := distArity[p.Dist]; len(p.Args) != n {
+		return []string{fmt.Sprintf("%s takes %d numbers, got %d", p.Dist, n, len(p.Args))}
+	}
+	for _, a := range p.Args {
+		if math.IsNaN(a) || math.IsInf(a, 0) {
+			return []string{fmt.Sprintf("%s has %v; numbers must be finite", p.Dist, a)}
+		}
+	}
+	a := p.Args
+	switch p.Dist {
+	case DistUniform:
+		if a[0] > a[1] {
+			errs = append(errs, fmt.Sprintf("uniform min %g > max %g", a[0], a[1]))
+		}
+	case DistTriangular:
+		if !(a[0] <= a[1] && a[1] <= a[2]) {
+			errs = append(errs, fmt.Sprintf("triangular needs min <= mode <= max, got %g, %g, %g", a[0], a[1], a[2]))
+		}
+	case DistBeta:
+		if a[0] <= 0 || a[1] <= 0 {
+			errs = append(errs, fmt.Sprintf("beta shapes must be > 0, got %g, %g", a[0], a[1]))
+		}
+	case DistTruncNormal:
+		if a[1] <= 0 {
+			errs = append(errs, fmt.Sprintf("truncnormal sd must be > 0, got %g", a[1]))
+		}
+		if a[2] >= a[3] {
+			errs = append(errs, fmt.Sprintf("truncnormal min %g must be < max %g", a[2], a[3]))
+		}
+	case DistBernoulli:
+		if a[0] < 0 || a[0] > 1 {
+			errs = append(errs, fmt.Sprintf("bernoulli p %g outside [0, 1]", a[0]))
+		}
+	}
+	if len(errs) == 0 {
+		if l, h := p.Bounds(); l < lo || h > hi {
+			errs = append(errs, fmt.Sprintf("takes values in [%g, %g], allowed range is [%g, %g]", l, h, lo, hi))
+		}
+	}
+	switch {
+	case p.Source == nil && strings.TrimSpace(p.Assumption) == "":
+		errs = append(errs, "has neither source nor assumption; every parameter must cite a seed or state its reasoning")
+	case p.Source != nil && p.Assumption != "":
+		errs = append(errs, "has both source and assumption; give one")
+	case p.Source != nil && (p.Source.Seed == "" || strings.TrimSpace(p.Source.Quote) == ""):
+		errs = append(errs, "source needs both seed (a file name) and quote")
+	}
+	return errs
+}
+
+func (p Param) truncNormal() distuv.Normal {
+	return distuv.Normal{Mu: p.Args[0], Sigma: p.Args[1]}
+}
+
+// Sample draws one value. It allocates nothing; r must be the replicate's own
+// generator.
+func (p *Param) Sample(r *rand.Rand) float64 {
+	a := p.Args
+	switch p.Dist {
+	case DistConst:
+		return a[0]
+	case DistUniform:
+		return a[0] + (a[1]-a[0])*r.Float64()
+	case DistTriangular:
+		return triangular(a[0], a[1], a[2], r.Float64())
+	case DistBeta:
+		return distuv.Beta{Alpha: a[0], Beta: a[1], Src: r}.Rand()
+	case DistTruncNormal:
+		// Inverse-CDF sampling inside [min, max]: exact and uses one uniform.
+		n := p.truncNormal()
+		lo, hi := n.CDF(a[2]), n.CDF(a[3])
+		x := n.Quantile(lo + (hi-lo)*r.Float64())
+		return math.Min(math.Max(x, a[2]), a[3])
+	case DistBernoulli:
+		if r.Float64() < a[0] {
+			return 1
+		}
+		return 0
+	}
+	panic("models: Sample on an unvalidated Param")
+}
+
+// triangular is the inverse CDF of the triangular distribution at u.
+func triangular(lo, mode, hi, u float64) float64 {
+	if hi == lo {
+		return lo
+	}
+	f := (mode - lo) / (hi - lo)
+	if u < f {
+		return lo + math.Sqrt(u*(hi-lo)*(mode-lo))
+	}
+	return hi - math.Sqrt((1-u)*(hi-lo)*(hi-mode))
+}
+
+// String renders the distribution compactly, e.g. "uniform[0.3, 0.5]".
+func (p Param) String() string {
+	if p.Dist == DistConst && len(p.Args) == 1 {
+		return fmt.Sprintf("%g", p.Args[0])
+	}
+	parts := make([]string, len(p.Args))
+	for i, a := range p.Args {
+		parts[i] = fmt.Sprintf("%g", a)
+	}
+	return fmt.Sprintf("%s[%s]", p.Dist, strings.Join(parts, ", "))
+}

@@ -1,0 +1,445 @@
+package models
+
+import (
+	"fmt"
+	"math"
+	"reflect"
+	"strings"
+)
+
+// Known protocol, rule, institution, event, effect and variant kinds.
+var (
+	Protocols        = []string{"mediated", "alternating", "legislative", "majority"}
+	AcceptRules      = []string{"logit", "probit", "threshold"}
+	Strategies       = []string{"spe", "tactic"}
+	InstitutionKinds = []string{"consensus", "veto", "referendum"}
+	EventKinds       = []string{"start", "agreed", "rejected", "vetoed", "opened", "shock"}
+	EffectFields     = []string{"reservation", "bonus", "ideal", "salience", "silence", "yes", "pass", "block"}
+	VariantKinds     = []string{"policy", "reading"}
+)
+
+// MaxHorizon bounds the number of rounds.
+const MaxHorizon = 100000
+
+type validator struct {
+	s  *Scenario
+	ps Problems
+}
+
+func (v *validator) add(line int, field, format string, args ...any) {
+	v.ps = append(v.ps, Problem{File: v.s.File, Line: line, Field: field, Msg: fmt.Sprintf(format, args...)})
+}
+
+// param checks a Param that must lie in [lo, hi].
+func (v *validator) param(field string, p *Param, lo, hi float64, parentLine int) {
+	line := p.Line
+	if line == 0 {
+		line = parentLine
+	}
+	for _, m := range p.check(lo, hi) {
+		v.add(line, field, "%s", m)
+	}
+	if p.Source != nil && p.Source.Seed != "" && v.s.Sources.Index(p.Source.Seed) < 0 {
+		v.add(line, field+".source.seed", "%q is not listed under sources (listed: %s)", p.Source.Seed, strings.Join(v.s.Sources.Keys, ", "))
+	}
+}
+
+func (v *validator) optParam(field string, p *Param, lo, hi float64, parentLine int) {
+	if p != nil {
+		v.param(field, p, lo, hi, parentLine)
+	}
+}
+
+func (v *validator) ref(line int, field, kind, id string, index func(string) int, keys []string) bool {
+	if id == "" {
+		v.add(line, field, "is required: name a %s", kind)
+		return false
+	}
+	if index(id) < 0 {
+		v.add(line, field, "unknown %s %q; known: %s", kind, id, strings.Join(keys, ", "))
+		return false
+	}
+	return true
+}
+
+func (v *validator) actor(line int, field, id string) bool {
+	return v.ref(line, field, "actor", id, v.s.Actors.Index, v.s.Actors.Keys)
+}
+func (v *validator) table(line int, field, id string) bool {
+	return v.ref(line, field, "table", id, v.s.Tables.Index, v.s.Tables.Keys)
+}
+
+func oneOf(x string, allowed []string) bool {
+	for _, a := range allowed {
+		if x == a {
+			return true
+		}
+	}
+	return false
+}
+
+// validate returns every problem of the scenario.
+func (s *Scenario) validate() Problems {
+	v := &validator{s: s}
+	if strings.TrimSpace(s.Name) == "" {
+		v.add(0, "name", "is required")
+	}
+	if s.Horizon < 1 || s.Horizon > MaxHorizon {
+		v.add(0, "horizon", "is %d; allowed range is 1 to %d rounds", s.Horizon, MaxHorizon)
+	}
+	for _, sec := range []struct {
+		name string
+		n    int
+	}{{"actors", s.Actors.Len()}, {"issues", s.Issues.Len()}, {"tables", s.Tables.Len()}, {"outcomes", s.Outcomes.Len()}} {
+		if sec.n == 0 {
+			v.add(0, sec.name, "is required: give at least one")
+		}
+	}
+	for i, id := range s.Sources.Keys {
+		if strings.TrimSpace(s.Sources.Vals[i]) == "" {
+			v.add(s.Sources.Lines[i], "sources."+id, "needs a title")
+		}
+	}
+	v.issues()
+	v.actors()
+	v.tables()
+	v.institutions()
+	v.linkages()
+	v.shocks()
+	v.outcomes()
+	v.variants()
+	return v.ps
+}
+
+func (v *validator) issues() {
+	s := v.s
+	for i, id := range s.Issues.Keys {
+		is, line, f := &s.Issues.Vals[i], s.Issues.Lines[i], "issues."+id
+		v.table(line, f+".table", is.Table)
+		v.param(f+".status_quo", &is.StatusQuo, 0, 100, line)
+		for a := range is.Anchors {
+			if a < 0 || a > 100 || math.IsNaN(a) {
+				v.add(line, f+".anchors", "anchor %g outside the 0–100 scale", a)
+			}
+		}
+	}
+}
+
+func (v *validator) actors() {
+	s := v.s
+	for i, id := range s.Actors.Keys {
+		a, line, f := &s.Actors.Vals[i], s.Actors.Lines[i], "actors."+id
+		v.param(f+".power", &a.Power, 0, 1000, line)
+		for j, iid := range a.Positions.Keys {
+			p, pl, pf := &a.Positions.Vals[j], a.Positions.Lines[j], f+".positions."+iid
+			v.ref(pl, pf, "issue", iid, s.Issues.Index, s.Issues.Keys)
+			v.param(pf+".ideal", &p.Ideal, 0, 100, pl)
+			v.param(pf+".salience", &p.Salience, 0, 1, pl)
+			v.optParam(pf+".min", p.Min, 0, 100, pl)
+			v.optParam(pf+".max", p.Max, 0, 100, pl)
+		}
+		for j, tid := range a.Tables.Keys {
+			st, sl, sf := &a.Tables.Vals[j], a.Tables.Lines[j], f+".tables."+tid
+			v.table(sl, sf, tid)
+			// Reservations and bonuses are in utility units; utility lies in
+			// [0, 1], and a reservation above 1 is a type that never accepts.
+			v.optParam(sf+".reservation", st.Reservation, -1, 2, sl)
+			v.optParam(sf+".reservation_end", st.ReservationEnd, -1, 2, sl)
+			if st.ReservationEnd != nil && st.Reservation == nil {
+				v.add(sl, sf+".reservation", "is required when reservation_end is given")
+			}
+			if st.Concession != nil {
+				v.param(sf+".concession.e", &st.Concession.E, 0.01, 100, sl)
+				v.optParam(sf+".concession.k", st.Concession.K, 0, 1, sl)
+			}
+			v.optParam(sf+".max_concession", st.MaxConcession, 0, 1, sl)
+			v.optParam(sf+".noise", st.Noise, 1e-6, 10, sl)
+			v.optParam(sf+".bonus", st.Bonus, -1, 1, sl)
+			v.optParam(sf+".discount", st.Discount, 1e-9, 1, sl)
+			v.optParam(sf+".pmin", st.Pmin, 0, 1, sl)
+			v.optParam(sf+".pmax", st.Pmax, 0, 1, sl)
+			if st.Rule != "" && !oneOf(st.Rule, AcceptRules) {
+				v.add(sl, sf+".rule", "is %q; allowed: %s", st.Rule, strings.Join(AcceptRules, ", "))
+			}
+			if st.Strategy != "" && !oneOf(st.Strategy, Strategies) {
+				v.add(sl, sf+".strategy", "is %q; allowed: %s", st.Strategy, strings.Join(Strategies, ", "))
+			}
+		}
+	}
+}
+
+// stance returns actor's stance at table, or nil.
+func (s *Scenario) stance(actor, table string) *Stance {
+	a := s.Actors.Get(actor)
+	if a == nil {
+		return nil
+	}
+	return a.Tables.Get(table)
+}
+
+func (v *validator) tables() {
+	s := v.s
+	for i, id := range s.Tables.Keys {
+		t, line, f := &s.Tables.Vals[i], s.Tables.Lines[i], "tables."+id
+		if !oneOf(t.Protocol, Protocols) {
+			v.add(line, f+".protocol", "is %q; allowed: %s", t.Protocol, strings.Join(Protocols, ", "))
+			continue
+		}
+		nIssues := 0
+		for _, is := range s.Issues.Vals {
+			if is.Table == id {
+				nIssues++
+			}
+		}
+		if nIssues == 0 {
+			v.add(line, f, "has no issues; give at least one issue with table: %s", id)
+		}
+		for j, a := range t.Signatories {
+			sf := fmt.Sprintf("%s.signatories[%d]", f, j)
+			if v.actor(line, sf, a) && t.Protocol == "mediated" {
+				if st := s.stance(a, id); st == nil || st.Reservation == nil {
+					v.add(line, sf, "%s signs at %s but has no actors.%s.tables.%s.reservation", a, id, a, id)
+				}
+			}
+		}
+		for j, a := range t.Players {
+			sf := fmt.Sprintf("%s.players[%d]", f, j)
+			if v.actor(line, sf, a) && s.stance(a, id) == nil {
+				v.add(line, sf, "%s plays at %s but has no actors.%s.tables.%s", a, id, a, id)
+			}
+		}
+		switch t.Protocol {
+		case "mediated":
+			if v.actor(line, f+".mediator", t.Mediator) {
+				if st := s.stance(t.Mediator, id); st == nil || st.Concession == nil {
+					v.add(line, f+".mediator", "%s mediates %s but has no actors.%s.tables.%s.concession", t.Mediator, id, t.Mediator, id)
+				}
+			}
+			if len(t.Signatories) == 0 {
+				v.add(line, f+".signatories", "is required for the mediated protocol: name at least one actor")
+			}
+		case "alternating", "legislative", "majority":
+			if len(t.Players) < 2 {
+				v.add(line, f+".players", "the %s protocol needs at least 2 players, got %d", t.Protocol, len(t.Players))
+			}
+		}
+		if t.Protocol == "legislative" && (t.Quota < 1 || t.Quota > len(t.Players)) {
+			v.add(line, f+".quota", "is %d; allowed range is 1 to the number of players (%d)", t.Quota, len(t.Players))
+		}
+		v.optParam(f+".demand_gain", t.DemandGain, 0, 10, line)
+		for j, inst := range t.Ratify {
+			rf := fmt.Sprintf("%s.ratify[%d]", f, j)
+			if !v.ref(line, rf, "institution", inst, s.Institutions.Index, s.Institutions.Keys) {
+				continue
+			}
+			in := s.Institutions.Get(inst)
+			if in.Kind == "referendum" {
+				continue
+			}
+			for _, m := range in.Members {
+				if in.YesProb.Index(m) >= 0 {
+					continue
+				}
+				if st := s.stance(m, id); st == nil || st.Reservation == nil {
+					v.add(line, rf, "member %s of %s votes on %s but has neither yes_prob nor actors.%s.tables.%s.reservation", m, inst, id, m, id)
+				}
+			}
+		}
+		if t.Opens != nil {
+			for j := range t.Opens.After {
+				v.event(line, fmt.Sprintf("%s.opens.after[%d]", f, j), &t.Opens.After[j])
+			}
+			v.optParam(f+".opens.delay", t.Opens.Delay, 0, float64(s.Horizon), line)
+		}
+	}
+}
+
+func (v *validator) event(line int, f string, e *EventRef) {
+	s := v.s
+	if !oneOf(e.Event, EventKinds) {
+		v.add(line, f+".event", "is %q; allowed: %s", e.Event, strings.Join(EventKinds, ", "))
+		return
+	}
+	switch e.Event {
+	case "agreed", "rejected", "vetoed", "opened":
+		v.table(line, f+".table", e.Table)
+		if e.Institution != "" {
+			v.ref(line, f+".institution", "institution", e.Institution, s.Institutions.Index, s.Institutions.Keys)
+		}
+	case "shock":
+		v.ref(line, f+".shock", "shock", e.Shock, s.Shocks.Index, s.Shocks.Keys)
+	}
+}
+
+func (v *validator) institutions() {
+	s := v.s
+	for i, id := range s.Institutions.Keys {
+		in, line, f := &s.Institutions.Vals[i], s.Institutions.Lines[i], "institutions."+id
+		if !oneOf(in.Kind, InstitutionKinds) {
+			v.add(line, f+".kind", "is %q; allowed: %s", in.Kind, strings.Join(InstitutionKinds, ", "))
+			continue
+		}
+		members := map[string]bool{}
+		for j, m := range in.Members {
+			mf := fmt.Sprintf("%s.members[%d]", f, j)
+			if members[m] {
+				v.add(line, mf, "duplicate member %q", m)
+			}
+			members[m] = true
+			v.actor(line, mf, m)
+		}
+		switch in.Kind {
+		case "referendum":
+			if in.Pass == nil {
+				v.add(line, f+".pass", "is required for a referendum: the probability it passes, in [0, 1]")
+			}
+			v.optParam(f+".pass", in.Pass, 0, 1, line)
+			if in.Electorate != "" {
+				v.actor(line, f+".electorate", in.Electorate)
+			}
+			v.optParam(f+".slope", in.Slope, 0, 100, line)
+		default:
+			if len(in.Members) == 0 {
+				v.add(line, f+".members", "is required for a %s institution", in.Kind)
+			}
+		}
+		if in.SilenceProb.Len() > 0 && !in.Silence {
+			v.add(line, f+".silence_prob", "is given but silence is false")
+		}
+		for j, m := range in.SilenceProb.Keys {
+			if !members[m] {
+				v.add(in.SilenceProb.Lines[j], f+".silence_prob."+m, "%s is not a member of %s", m, id)
+			}
+			v.param(f+".silence_prob."+m, &in.SilenceProb.Vals[j], 0, 1, in.SilenceProb.Lines[j])
+		}
+		for j, m := range in.YesProb.Keys {
+			if !members[m] {
+				v.add(in.YesProb.Lines[j], f+".yes_prob."+m, "%s is not a member of %s", m, id)
+			}
+			v.param(f+".yes_prob."+m, &in.YesProb.Vals[j], 0, 1, in.YesProb.Lines[j])
+		}
+	}
+}
+
+func (v *validator) linkages() {
+	s := v.s
+	for i, id := range s.Linkages.Keys {
+		l, line, f := &s.Linkages.Vals[i], s.Linkages.Lines[i], "linkages."+id
+		v.event(line, f+".when", &l.When)
+		v.optParam(f+".prob", l.Prob, 0, 1, line)
+		if len(l.Effects) == 0 {
+			v.add(line, f+".effects", "is required: give at least one effect")
+		}
+		for j := range l.Effects {
+			e, ef := &l.Effects[j], fmt.Sprintf("%s.effects[%d]", f, j)
+			lo, hi := -1e9, 1e9
+			switch e.Field {
+			case "reservation", "bonus":
+				v.actor(line, ef+".actor", e.Actor)
+				if v.table(line, ef+".table", e.Table) && s.stance(e.Actor, e.Table) == nil {
+					v.add(line, ef, "%s has no stance at table %s to shift", e.Actor, e.Table)
+				}
+				lo, hi = -2, 2
+			case "ideal", "salience":
+				v.actor(line, ef+".actor", e.Actor)
+				if v.ref(line, ef+".issue", "issue", e.Issue, s.Issues.Index, s.Issues.Keys) {
+					if a := s.Actors.Get(e.Actor); a != nil && a.Positions.Index(e.Issue) < 0 {
+						v.add(line, ef, "%s has no position on %s to shift", e.Actor, e.Issue)
+					}
+				}
+				lo, hi = -100, 100
+				if e.Field == "salience" {
+					lo, hi = -1, 1
+				}
+			case "silence", "yes":
+				v.actor(line, ef+".actor", e.Actor)
+				if v.ref(line, ef+".institution", "institution", e.Institution, s.Institutions.Index, s.Institutions.Keys) {
+					in := s.Institutions.Get(e.Institution)
+					m := in.SilenceProb
+					if e.Field == "yes" {
+						m = in.YesProb
+					}
+					if m.Index(e.Actor) < 0 {
+						v.add(line, ef, "institutions.%s has no %s probability for %s to shift", e.Institution, e.Field, e.Actor)
+					}
+				}
+				lo, hi = -1, 1
+			case "pass":
+				if v.ref(line, ef+".institution", "institution", e.Institution, s.Institutions.Index, s.Institutions.Keys) && s.Institutions.Get(e.Institution).Kind != "referendum" {
+					v.add(line, ef+".institution", "%s is not a referendum", e.Institution)
+				}
+				lo, hi = -1, 1
+			case "block":
+				v.table(line, ef+".table", e.Table)
+				lo, hi = 0, float64(s.Horizon)
+			default:
+				v.add(line, ef+".field", "is %q; allowed: %s", e.Field, strings.Join(EffectFields, ", "))
+				continue
+			}
+			v.param(ef+".shift", &e.Shift, lo, hi, line)
+		}
+	}
+}
+
+func (v *validator) shocks() {
+	s := v.s
+	for i, id := range s.Shocks.Keys {
+		sh, line, f := &s.Shocks.Vals[i], s.Shocks.Lines[i], "shocks."+id
+		v.param(f+".per_round", &sh.PerRound, 0, 1, line)
+		if sh.From < 0 || sh.From >= s.Horizon {
+			v.add(line, f+".from", "is %d; allowed range is 0 to %d", sh.From, s.Horizon-1)
+		}
+		if sh.To != 0 && (sh.To < sh.From || sh.To >= s.Horizon) {
+			v.add(line, f+".to", "is %d; allowed range is from (%d) to %d, or 0 for the horizon", sh.To, sh.From, s.Horizon-1)
+		}
+	}
+}
+
+func (v *validator) outcomes() {
+	s := v.s
+	for i, id := range s.Outcomes.Keys {
+		o, line, f := &s.Outcomes.Vals[i], s.Outcomes.Lines[i], "outcomes."+id
+		v.table(line, f+".table", o.Table)
+		if o.Issue != "" {
+			if v.ref(line, f+".issue", "issue", o.Issue, s.Issues.Index, s.Issues.Keys) && s.Issues.Get(o.Issue).Table != o.Table {
+				v.add(line, f+".issue", "%s belongs to table %s, not %s", o.Issue, s.Issues.Get(o.Issue).Table, o.Table)
+			}
+		}
+		for _, b := range []struct {
+			n string
+			x *float64
+		}{{"min", o.Min}, {"max", o.Max}} {
+			if b.x != nil && (*b.x < 0 || *b.x > 100 || math.IsNaN(*b.x)) {
+				v.add(line, f+"."+b.n, "is %g; allowed range is 0 to 100", *b.x)
+			}
+		}
+		if (o.Min != nil || o.Max != nil) && o.Issue == "" {
+			v.add(line, f+".issue", "is required when min or max is given")
+		}
+	}
+}
+
+func (v *validator) variants() {
+	s := v.s
+	for i, id := range s.Variants.Keys {
+		vr, line, f := &s.Variants.Vals[i], s.Variants.Lines[i], "variants."+id
+		if strings.ContainsAny(id, "+ ") || id == "base" {
+			v.add(line, f, "variant ids may not be %q or contain '+' or spaces", "base")
+		}
+		if !oneOf(vr.Kind, VariantKinds) {
+			v.add(line, f+".kind", "is %q; allowed: %s", vr.Kind, strings.Join(VariantKinds, ", "))
+		}
+		switch {
+		case vr.Source == nil && strings.TrimSpace(vr.Assumption) == "":
+			v.add(line, f, "has neither source nor assumption; say where the variant comes from")
+		case vr.Source != nil && s.Sources.Index(vr.Source.Seed) < 0:
+			v.add(line, f+".source.seed", "%q is not listed under sources", vr.Source.Seed)
+		}
+		for _, e := range vr.Extends {
+			v.ref(line, f+".extends", "variant", e, s.Variants.Index, s.Variants.Keys)
+		}
+		if vr.Patch.Kind != 0 {
+			checkFields(s.File, &vr.Patch, reflect.TypeFor[Scenario](), f+".patch", &v.ps)
+		}
+	}
+}
