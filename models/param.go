@@ -47,14 +47,14 @@ type Param struct {
 }
 
 type paramYAML struct {
-	Value       *float64   `yaml:"value"`
-	Uniform     []float64  `yaml:"uniform"`
-	Triangular  []float64  `yaml:"triangular"`
-	Beta        []float64  `yaml:"beta"`
-	TruncNormal []float64  `yaml:"truncnormal"`
-	Bernoulli   *float64   `yaml:"bernoulli"`
-	Source      *Source    `yaml:"source"`
-	Assumption  string     `yaml:"assumption"`
+	Value       *float64  `yaml:"value"`
+	Uniform     []float64 `yaml:"uniform"`
+	Triangular  []float64 `yaml:"triangular"`
+	Beta        []float64 `yaml:"beta"`
+	TruncNormal []float64 `yaml:"truncnormal"`
+	Bernoulli   *float64  `yaml:"bernoulli"`
+	Source      *Source   `yaml:"source"`
+	Assumption  string    `yaml:"assumption"`
 }
 
 // Fixed returns a constant Param marked with an assumption, for scenarios

@@ -19,8 +19,8 @@ type Scenario struct {
 
 	// File is the path the scenario was read from; Variant names the overlay
 	// applied, empty for the base scenario.
-	File    string    `yaml:"-"`
-	Variant string    `yaml:"-"`
+	File    string     `yaml:"-"`
+	Variant string     `yaml:"-"`
 	root    *yaml.Node // the base document, for variant overlays
 	raw     []byte
 }
