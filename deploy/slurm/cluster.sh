@@ -136,6 +136,8 @@ start_munge() {
 		dd if=/dev/urandom of="$MUNGE_DIR/munge.key" bs=1024 count=1 status=none
 	fi
 	chown -R munge:munge "$MUNGE_DIR"
+	runuser -u munge -- test -x "$MUNGE_DIR" ||
+		die "user munge cannot reach $MUNGE_DIR: make every parent directory of DIR searchable (chmod o+x)"
 	chmod 0755 "$MUNGE_DIR" # 0700 makes munged refuse to start
 	chmod 0400 "$MUNGE_DIR/munge.key"
 	if pid_alive "$MUNGE_DIR/munged.pid"; then
