@@ -1,0 +1,62 @@
+package agents
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+)
+
+// AcceptRule maps a responder's surplus (utility of the package minus its
+// current reservation) to the probability that it accepts. noise > 0 is the
+// scale of the actor's idiosyncratic error in utility units.
+type AcceptRule interface {
+	Prob(surplus, noise float64) float64
+}
+
+// Logit accepts with probability 1/(1+exp(-surplus/noise)).
+type Logit struct{}
+
+// Prob implements AcceptRule.
+func (Logit) Prob(surplus, noise float64) float64 { return 1 / (1 + math.Exp(-surplus/noise)) }
+
+// Probit accepts with probability Φ(surplus/noise).
+type Probit struct{}
+
+// Prob implements AcceptRule.
+func (Probit) Prob(surplus, noise float64) float64 {
+	return 0.5 * math.Erfc(-surplus/(noise*math.Sqrt2))
+}
+
+// Threshold accepts exactly when the surplus is non-negative; noise is
+// ignored.
+type Threshold struct{}
+
+// Prob implements AcceptRule.
+func (Threshold) Prob(surplus, _ float64) float64 {
+	if surplus >= 0 {
+		return 1
+	}
+	return 0
+}
+
+var acceptRules = map[string]AcceptRule{"logit": Logit{}, "probit": Probit{}, "threshold": Threshold{}}
+
+// RegisterAcceptRule makes r selectable as rule: name in scenario files.
+func RegisterAcceptRule(name string, r AcceptRule) { acceptRules[name] = r }
+
+// LookupAcceptRule returns the rule registered under name; "" is logit.
+func LookupAcceptRule(name string) (AcceptRule, error) {
+	if name == "" {
+		name = "logit"
+	}
+	if r, ok := acceptRules[name]; ok {
+		return r, nil
+	}
+	names := make([]string, 0, len(acceptRules))
+	for n := range acceptRules {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return nil, fmt.Errorf("unknown acceptance rule %q; known: %s", name, strings.Join(names, ", "))
+}

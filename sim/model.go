@@ -1,0 +1,422 @@
+package sim
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/negsim/negsim/agents"
+	"github.com/negsim/negsim/models"
+)
+
+// none marks an absent parameter slot or index.
+const none = -1
+
+// Event kinds.
+const (
+	evStart = iota
+	evAgreed
+	evRejected
+	evVetoed
+	evOpened
+	evShock
+)
+
+var eventKindNames = []string{"start", "agreed", "rejected", "vetoed", "opened", "shock"}
+
+// Model is a compiled scenario: every id replaced by an index and every
+// numeric parameter by a slot in the replicate's parameter vector.
+type Model struct {
+	Scenario *models.Scenario
+	Horizon  int
+
+	params     []models.Param
+	paramNames []string
+
+	Actors   []string
+	Issues   []string
+	Tables   []string
+	Outcomes []string
+	Insts    []string
+	Links    []string
+	ShockIDs []string
+
+	actorPower []int
+	issueTable []int
+	issueSQ    []int
+	pos        []position // [actor*nIssues+issue]
+	stances    []stance   // [actor*nTables+table]
+	tables     []table
+	insts      []institution
+	links      []linkage
+	shocks     []shock
+	outcomes   []outcome
+	events     []eventKey
+	eventIndex map[eventKey]int
+	linksOn    [][]int // linkages listening to each event
+	maxIssues  int
+}
+
+type position struct {
+	has                bool
+	ideal, sal, lo, hi int
+}
+
+type stance struct {
+	has                    bool
+	resStart, resEnd       int
+	e, k, maxConc          int
+	noise, bonus, discount int
+	pmin, pmax             int
+	rule                   agents.AcceptRule
+	strategy               string
+}
+
+type table struct {
+	protocol     int
+	mediator     int
+	signatories  []int
+	players      []int
+	quota        int
+	ratify       []int
+	issues       []int
+	opensAfter   []int // event indices
+	delay        int
+	demandGain   int
+	disabled     bool
+	proposer     agents.Proposer
+	evAgreed     int
+	evRejected   int
+	evVetoed     int
+	evOpened     int
+	outcomes     []int
+	gatedByEvent bool
+}
+
+const (
+	kindConsensus = iota
+	kindVeto
+	kindReferendum
+)
+
+type institution struct {
+	kind       int
+	members    []int
+	silence    bool
+	silenceP   []int // per member slot or none
+	yesP       []int
+	pass       int
+	electorate int
+	slope      int
+}
+
+type linkage struct {
+	event   int
+	prob    int
+	effects []effect
+}
+
+const (
+	fReservation = iota
+	fBonus
+	fIdeal
+	fSalience
+	fSilence
+	fYes
+	fPass
+	fBlock
+)
+
+var fieldCodes = map[string]int{"reservation": fReservation, "bonus": fBonus, "ideal": fIdeal, "salience": fSalience,
+	"silence": fSilence, "yes": fYes, "pass": fPass, "block": fBlock}
+
+type effect struct {
+	field                    int
+	actor, table, issue      int
+	inst, member             int
+	shift                    int
+}
+
+type shock struct {
+	perRound int
+	from, to int
+	event    int
+}
+
+type outcome struct {
+	table, issue int
+	min, max     float64
+}
+
+type eventKey struct {
+	kind int
+	ref  int // table or shock index
+}
+
+// Compile checks the scenario's references and returns its Model. s must
+// come from models.Load, models.Parse or Scenario.Resolve.
+func Compile(s *models.Scenario) (*Model, error) {
+	c := &compiler{s: s, m: &Model{Scenario: s, Horizon: s.Horizon, eventIndex: map[eventKey]int{}}}
+	if err := c.compile(); err != nil {
+		return nil, fmt.Errorf("compile %s: %w", s.File, err)
+	}
+	return c.m, nil
+}
+
+type compiler struct {
+	s *models.Scenario
+	m *Model
+}
+
+func (c *compiler) slot(name string, p *models.Param) int {
+	c.m.params = append(c.m.params, *p)
+	c.m.paramNames = append(c.m.paramNames, name)
+	return len(c.m.params) - 1
+}
+
+func (c *compiler) opt(name string, p *models.Param) int {
+	if p == nil {
+		return none
+	}
+	return c.slot(name, p)
+}
+
+func (c *compiler) event(kind, ref int) int {
+	k := eventKey{kind, ref}
+	if i, ok := c.m.eventIndex[k]; ok {
+		return i
+	}
+	c.m.events = append(c.m.events, k)
+	c.m.linksOn = append(c.m.linksOn, nil)
+	c.m.eventIndex[k] = len(c.m.events) - 1
+	return len(c.m.events) - 1
+}
+
+func (c *compiler) eventRef(e models.EventRef) int {
+	switch e.Event {
+	case "start":
+		return c.event(evStart, 0)
+	case "agreed":
+		return c.event(evAgreed, c.s.Tables.Index(e.Table))
+	case "rejected":
+		return c.event(evRejected, c.s.Tables.Index(e.Table))
+	case "vetoed":
+		return c.event(evVetoed, c.s.Tables.Index(e.Table))
+	case "opened":
+		return c.event(evOpened, c.s.Tables.Index(e.Table))
+	default:
+		return c.event(evShock, c.s.Shocks.Index(e.Shock))
+	}
+}
+
+func (c *compiler) compile() error {
+	s, m := c.s, c.m
+	m.Actors, m.Issues, m.Tables = s.Actors.Keys, s.Issues.Keys, s.Tables.Keys
+	m.Outcomes, m.Insts, m.Links, m.ShockIDs = s.Outcomes.Keys, s.Institutions.Keys, s.Linkages.Keys, s.Shocks.Keys
+	nA, nI, nT := len(m.Actors), len(m.Issues), len(m.Tables)
+	c.event(evStart, 0)
+
+	for i, id := range s.Issues.Keys {
+		is := &s.Issues.Vals[i]
+		m.issueTable = append(m.issueTable, s.Tables.Index(is.Table))
+		m.issueSQ = append(m.issueSQ, c.slot("issues."+id+".status_quo", &is.StatusQuo))
+	}
+	m.pos = make([]position, nA*nI)
+	m.stances = make([]stance, nA*nT)
+	for a, aid := range s.Actors.Keys {
+		ac := &s.Actors.Vals[a]
+		m.actorPower = append(m.actorPower, c.slot("actors."+aid+".power", &ac.Power))
+		for j, iid := range ac.Positions.Keys {
+			p, f := &ac.Positions.Vals[j], "actors."+aid+".positions."+iid
+			m.pos[a*nI+s.Issues.Index(iid)] = position{has: true,
+				ideal: c.slot(f+".ideal", &p.Ideal), sal: c.slot(f+".salience", &p.Salience),
+				lo: c.opt(f+".min", p.Min), hi: c.opt(f+".max", p.Max)}
+		}
+		for j, tid := range ac.Tables.Keys {
+			st, f := &ac.Tables.Vals[j], "actors."+aid+".tables."+tid
+			rule, err := agents.LookupAcceptRule(st.Rule)
+			if err != nil {
+				return fmt.Errorf("%s.rule: %w", f, err)
+			}
+			cs := stance{has: true, rule: rule, strategy: st.Strategy,
+				resStart: c.opt(f+".reservation", st.Reservation), resEnd: c.opt(f+".reservation_end", st.ReservationEnd),
+				e: none, k: none, maxConc: c.opt(f+".max_concession", st.MaxConcession),
+				bonus: c.opt(f+".bonus", st.Bonus), discount: c.opt(f+".discount", st.Discount),
+				pmin: c.opt(f+".pmin", st.Pmin), pmax: c.opt(f+".pmax", st.Pmax)}
+			if st.Noise != nil {
+				cs.noise = c.slot(f+".noise", st.Noise)
+			} else {
+				cs.noise = none
+			}
+			if st.Concession != nil {
+				cs.e = c.slot(f+".concession.e", &st.Concession.E)
+				cs.k = c.opt(f+".concession.k", st.Concession.K)
+			}
+			m.stances[a*nT+s.Tables.Index(tid)] = cs
+		}
+	}
+
+	for t, tid := range s.Tables.Keys {
+		tb := &s.Tables.Vals[t]
+		ct := table{mediator: none, delay: none, disabled: tb.Disabled, quota: tb.Quota,
+			demandGain: c.opt("tables."+tid+".demand_gain", tb.DemandGain)}
+		switch tb.Protocol {
+		case "mediated":
+			ct.protocol = protoMediated
+		case "alternating":
+			ct.protocol = protoAlternating
+		case "legislative":
+			ct.protocol = protoLegislative
+		case "majority":
+			ct.protocol = protoMajority
+		}
+		p, err := agents.LookupProposer("")
+		if err != nil {
+			return err
+		}
+		ct.proposer = p
+		if tb.Mediator != "" {
+			ct.mediator = s.Actors.Index(tb.Mediator)
+		}
+		for _, a := range tb.Signatories {
+			ct.signatories = append(ct.signatories, s.Actors.Index(a))
+		}
+		for _, a := range tb.Players {
+			ct.players = append(ct.players, s.Actors.Index(a))
+		}
+		for _, in := range tb.Ratify {
+			ct.ratify = append(ct.ratify, s.Institutions.Index(in))
+		}
+		for i := range m.Issues {
+			if m.issueTable[i] == t {
+				ct.issues = append(ct.issues, i)
+			}
+		}
+		m.maxIssues = max(m.maxIssues, len(ct.issues))
+		if tb.Opens != nil {
+			ct.gatedByEvent = true
+			for _, e := range tb.Opens.After {
+				ct.opensAfter = append(ct.opensAfter, c.eventRef(e))
+			}
+			ct.delay = c.opt("tables."+tid+".opens.delay", tb.Opens.Delay)
+		}
+		ct.evAgreed, ct.evRejected = c.event(evAgreed, t), c.event(evRejected, t)
+		ct.evVetoed, ct.evOpened = c.event(evVetoed, t), c.event(evOpened, t)
+		m.tables = append(m.tables, ct)
+	}
+
+	for i, iid := range s.Institutions.Keys {
+		in := &s.Institutions.Vals[i]
+		ci := institution{pass: none, electorate: none, slope: none, silence: in.Silence}
+		switch in.Kind {
+		case "consensus":
+			ci.kind = kindConsensus
+		case "veto":
+			ci.kind = kindVeto
+		case "referendum":
+			ci.kind = kindReferendum
+		}
+		f := "institutions." + iid
+		for _, mem := range in.Members {
+			ci.members = append(ci.members, s.Actors.Index(mem))
+			sp, yp := none, none
+			if p := in.SilenceProb.Get(mem); p != nil {
+				sp = c.slot(f+".silence_prob."+mem, p)
+			}
+			if p := in.YesProb.Get(mem); p != nil {
+				yp = c.slot(f+".yes_prob."+mem, p)
+			}
+			ci.silenceP = append(ci.silenceP, sp)
+			ci.yesP = append(ci.yesP, yp)
+		}
+		ci.pass = c.opt(f+".pass", in.Pass)
+		ci.slope = c.opt(f+".slope", in.Slope)
+		if in.Electorate != "" {
+			ci.electorate = s.Actors.Index(in.Electorate)
+		}
+		m.insts = append(m.insts, ci)
+	}
+
+	for i, sid := range s.Shocks.Keys {
+		sh := &s.Shocks.Vals[i]
+		to := sh.To
+		if to == 0 {
+			to = s.Horizon - 1
+		}
+		m.shocks = append(m.shocks, shock{perRound: c.slot("shocks."+sid+".per_round", &sh.PerRound),
+			from: sh.From, to: to, event: c.event(evShock, i)})
+	}
+
+	for i, lid := range s.Linkages.Keys {
+		l, f := &s.Linkages.Vals[i], "linkages."+lid
+		cl := linkage{event: c.eventRef(l.When), prob: c.opt(f+".prob", l.Prob)}
+		for j := range l.Effects {
+			e := &l.Effects[j]
+			ce := effect{field: fieldCodes[e.Field], actor: s.Actors.Index(e.Actor), table: s.Tables.Index(e.Table),
+				issue: s.Issues.Index(e.Issue), inst: s.Institutions.Index(e.Institution), member: none,
+				shift: c.slot(fmt.Sprintf("%s.effects[%d].shift", f, j), &e.Shift)}
+			if ce.inst >= 0 && ce.actor >= 0 {
+				for k, mem := range m.insts[ce.inst].members {
+					if mem == ce.actor {
+						ce.member = k
+					}
+				}
+			}
+			cl.effects = append(cl.effects, ce)
+		}
+		m.links = append(m.links, cl)
+		m.linksOn[cl.event] = append(m.linksOn[cl.event], i)
+	}
+
+	for i := range s.Outcomes.Keys {
+		o := &s.Outcomes.Vals[i]
+		co := outcome{table: s.Tables.Index(o.Table), issue: s.Issues.Index(o.Issue), min: math.Inf(-1), max: math.Inf(1)}
+		if o.Min != nil {
+			co.min = *o.Min
+		}
+		if o.Max != nil {
+			co.max = *o.Max
+		}
+		m.outcomes = append(m.outcomes, co)
+		m.tables[co.table].outcomes = append(m.tables[co.table].outcomes, i)
+	}
+	return c.checkProtocols()
+}
+
+// ParamNames returns the dotted path of every parameter slot, in slot order:
+// the columns of a replicate's sampled parameter vector.
+func (m *Model) ParamNames() []string { return m.paramNames }
+
+// Params returns the parameters in slot order.
+func (m *Model) Params() []models.Param { return m.params }
+
+// ParamIndex returns the slot of the parameter at path, or an error listing
+// near matches.
+func (m *Model) ParamIndex(path string) (int, error) {
+	for i, n := range m.paramNames {
+		if n == path {
+			return i, nil
+		}
+	}
+	var near []string
+	for _, n := range m.paramNames {
+		if strings.Contains(n, path) || strings.Contains(path, n) {
+			near = append(near, n)
+		}
+	}
+	if len(near) > 5 {
+		near = near[:5]
+	}
+	return none, fmt.Errorf("no parameter %q (try negsim scenario to list them; near: %s)", path, strings.Join(near, ", "))
+}
+
+// WithFixed returns a copy of m in which the parameter at slot is the
+// constant v: the primitive behind sweeps and sensitivity analysis.
+func (m *Model) WithFixed(slot int, v float64, why string) *Model {
+	c := *m
+	c.params = append([]models.Param(nil), m.params...)
+	p := models.Fixed(v, why)
+	p.Line = m.params[slot].Line
+	c.params[slot] = p
+	return &c
+}

@@ -1,0 +1,303 @@
+package sim
+
+import (
+	"math"
+	"math/rand/v2"
+
+	"github.com/negsim/negsim/agents"
+)
+
+// Table statuses.
+const (
+	statusPending = iota
+	statusOpen
+	statusAgreed
+	statusDisabled
+)
+
+// Result is what one replicate reports. Its slices belong to the State that
+// produced it and are overwritten by the next replicate.
+type Result struct {
+	// OutcomeRound is the round each outcome was reached, or -1.
+	OutcomeRound []int
+	// Final is every issue's value at the end.
+	Final []float64
+	// Params is the sampled parameter vector, in Model.ParamNames order.
+	Params []float64
+	// Rounds is the number of rounds run.
+	Rounds int
+}
+
+// State is one goroutine's working memory for running replicates of a Model.
+// It is reused across replicates; Run allocates nothing.
+type State struct {
+	m   *Model
+	pcg *rand.PCG
+	rng *rand.Rand
+	tr  Tracer
+
+	vals            []float64
+	ideal, sal      []float64 // [actor*nIssues+issue]
+	lo, hi          []float64
+	resShift, bonus []float64 // [actor*nTables+table]
+	silence, yes    [][]float64
+	pass            []float64
+	pos             []float64
+	status          []int
+	openAt          []int
+	blockedUntil    []int
+	demand          []float64 // [table*nActors+actor]
+	fired           []bool
+	eventRound      []int
+
+	// scratch for one table
+	offer, target, own, fLo, fHi, oLo, oHi, xi, id, sa []float64
+	draft                                                agents.Draft
+	ev                                                   TraceEvent
+	game                                                 gameScratch
+
+	res Result
+}
+
+// NewState returns working memory for m.
+func NewState(m *Model) *State {
+	nA, nI, nT := len(m.Actors), len(m.Issues), len(m.Tables)
+	k := max(m.maxIssues, 1)
+	f := func(n int) []float64 { return make([]float64, n) }
+	s := &State{m: m, pcg: rand.NewPCG(0, 0),
+		vals: f(len(m.params)), ideal: f(nA * nI), sal: f(nA * nI), lo: f(nA * nI), hi: f(nA * nI),
+		resShift: f(nA * nT), bonus: f(nA * nT), pass: f(len(m.insts)), pos: f(nI),
+		status: make([]int, nT), openAt: make([]int, nT), blockedUntil: make([]int, nT),
+		demand: f(nT * nA), fired: make([]bool, len(m.links)), eventRound: make([]int, len(m.events)),
+		offer: f(k), target: f(k), own: f(k), fLo: f(k), fHi: f(k), oLo: f(k), oHi: f(k), xi: f(k), id: f(k), sa: f(k),
+	}
+	s.rng = rand.New(s.pcg)
+	for _, in := range m.insts {
+		s.silence = append(s.silence, f(len(in.members)))
+		s.yes = append(s.yes, f(len(in.members)))
+	}
+	s.game = newGameScratch(m)
+	s.res = Result{OutcomeRound: make([]int, len(m.outcomes)), Final: s.pos, Params: s.vals}
+	return s
+}
+
+// Model returns the model the State runs.
+func (s *State) Model() *Model { return s.m }
+
+// val returns the sampled value of slot, or def when the slot is absent.
+func (s *State) val(slot int, def float64) float64 {
+	if slot == none {
+		return def
+	}
+	return s.vals[slot]
+}
+
+// reset draws the replicate's parameters and sets the initial state.
+func (s *State) reset() {
+	m := s.m
+	for i := range m.params {
+		s.vals[i] = m.params[i].Sample(s.rng)
+	}
+	for i := range s.pos {
+		s.pos[i] = s.vals[m.issueSQ[i]]
+	}
+	for i, p := range m.pos {
+		if !p.has {
+			continue
+		}
+		s.ideal[i], s.sal[i] = s.vals[p.ideal], s.vals[p.sal]
+		s.lo[i], s.hi[i] = s.val(p.lo, math.Inf(-1)), s.val(p.hi, math.Inf(1))
+	}
+	for i := range s.resShift {
+		s.resShift[i] = 0
+		s.bonus[i] = s.val(m.stances[i].bonus, 0)
+	}
+	for i, in := range m.insts {
+		for j := range in.members {
+			s.silence[i][j] = s.val(in.silenceP[j], 0)
+			s.yes[i][j] = s.val(in.yesP[j], 0)
+		}
+		s.pass[i] = s.val(in.pass, 1)
+	}
+	for t := range m.tables {
+		s.status[t], s.openAt[t], s.blockedUntil[t] = statusPending, none, 0
+		if m.tables[t].disabled {
+			s.status[t] = statusDisabled
+		}
+		for a := range m.Actors {
+			s.demand[t*len(m.Actors)+a] = 1
+		}
+	}
+	for i := range s.fired {
+		s.fired[i] = false
+	}
+	for i := range s.eventRound {
+		s.eventRound[i] = none
+	}
+	for i := range s.res.OutcomeRound {
+		s.res.OutcomeRound[i] = none
+	}
+}
+
+// Run runs one replicate from the generator seeded with (seed, stream) and
+// returns its Result, valid until the next Run. tr may be nil.
+func (s *State) Run(seed, stream uint64, tr Tracer) *Result {
+	s.pcg.Seed(seed, stream)
+	s.tr = tr
+	s.reset()
+	m := s.m
+	s.fire(0, 0)
+	r := 0
+	for ; r < m.Horizon; r++ {
+		for i := range m.shocks {
+			sh := &m.shocks[i]
+			if r >= sh.from && r <= sh.to && s.rng.Float64() < s.vals[sh.perRound] {
+				if s.tr != nil {
+					s.ev = blank(r, TraceShock)
+					s.ev.Shock = i
+					s.tr.Trace(&s.ev)
+				}
+				s.fire(sh.event, r)
+			}
+		}
+		done := true
+		for t := range m.tables {
+			s.maybeOpen(t, r)
+			if s.status[t] == statusOpen && r >= s.blockedUntil[t] {
+				s.step(t, r)
+			}
+			if s.status[t] != statusAgreed && s.status[t] != statusDisabled {
+				done = false
+			}
+		}
+		if done {
+			r++
+			break
+		}
+	}
+	s.res.Rounds = r
+	return &s.res
+}
+
+func (s *State) maybeOpen(t, r int) {
+	if s.status[t] != statusPending {
+		return
+	}
+	tb := &s.m.tables[t]
+	if s.openAt[t] == none {
+		last := 0
+		for _, e := range tb.opensAfter {
+			if s.eventRound[e] == none {
+				return
+			}
+			last = max(last, s.eventRound[e])
+		}
+		s.openAt[t] = last + int(math.Round(s.val(tb.delay, 0)))
+		if tb.gatedByEvent && s.openAt[t] == last {
+			// An event of this round opens the table next round, so that
+			// table order within a round does not matter.
+			s.openAt[t] = last + 1
+		}
+	}
+	if r < s.openAt[t] {
+		return
+	}
+	s.status[t] = statusOpen
+	if s.tr != nil {
+		s.ev = blank(r, TraceOpened)
+		s.ev.Table = t
+		s.tr.Trace(&s.ev)
+	}
+	s.fire(tb.evOpened, r)
+}
+
+func (s *State) step(t, r int) {
+	switch s.m.tables[t].protocol {
+	case protoMediated:
+		s.stepMediated(t, r)
+	default:
+		s.stepGame(t, r)
+	}
+}
+
+// fire records event e and runs the linkages listening to it, each at most
+// once per replicate.
+func (s *State) fire(e, r int) {
+	if s.eventRound[e] == none {
+		s.eventRound[e] = r
+	}
+	for _, l := range s.m.linksOn[e] {
+		if s.fired[l] {
+			continue
+		}
+		s.fired[l] = true
+		lk := &s.m.links[l]
+		ok := lk.prob == none || s.rng.Float64() < s.vals[lk.prob]
+		if s.tr != nil {
+			s.ev = blank(r, TraceLinkage)
+			s.ev.Linkage, s.ev.Accept = l, ok
+			s.tr.Trace(&s.ev)
+		}
+		if ok {
+			for i := range lk.effects {
+				s.apply(&lk.effects[i], r)
+			}
+		}
+	}
+}
+
+func clamp(x, lo, hi float64) float64 { return math.Min(math.Max(x, lo), hi) }
+
+func (s *State) apply(e *effect, r int) {
+	m := s.m
+	v := s.vals[e.shift]
+	nI, nT := len(m.Issues), len(m.Tables)
+	switch e.field {
+	case fReservation:
+		s.resShift[e.actor*nT+e.table] += v
+	case fBonus:
+		s.bonus[e.actor*nT+e.table] += v
+	case fIdeal:
+		i := e.actor*nI + e.issue
+		s.ideal[i] = clamp(s.ideal[i]+v, 0, 100)
+	case fSalience:
+		i := e.actor*nI + e.issue
+		s.sal[i] = clamp(s.sal[i]+v, 0, 1)
+	case fSilence:
+		s.silence[e.inst][e.member] = clamp(s.silence[e.inst][e.member]+v, 0, 1)
+	case fYes:
+		s.yes[e.inst][e.member] = clamp(s.yes[e.inst][e.member]+v, 0, 1)
+	case fPass:
+		s.pass[e.inst] = clamp(s.pass[e.inst]+v, 0, 1)
+	case fBlock:
+		s.blockedUntil[e.table] = max(s.blockedUntil[e.table], r+1+int(math.Round(v)))
+	}
+}
+
+// agree settles table t at round r on the package x (indexed by the table's
+// issues), reports its outcomes and fires its event.
+func (s *State) agree(t, r int, x []float64) {
+	tb := &s.m.tables[t]
+	for j, i := range tb.issues {
+		s.pos[i] = x[j]
+	}
+	s.status[t] = statusAgreed
+	if s.tr != nil {
+		s.ev = blank(r, TraceAgreed)
+		s.ev.Table, s.ev.Offer = t, x
+		s.tr.Trace(&s.ev)
+	}
+	for _, o := range tb.outcomes {
+		oc := &s.m.outcomes[o]
+		if oc.issue != none && (s.pos[oc.issue] < oc.min || s.pos[oc.issue] > oc.max) {
+			continue
+		}
+		s.res.OutcomeRound[o] = r
+		if s.tr != nil {
+			s.ev = blank(r, TraceOutcome)
+			s.ev.Table, s.ev.Outcome = t, o
+			s.tr.Trace(&s.ev)
+		}
+	}
+	s.fire(tb.evAgreed, r)
+}

@@ -1,0 +1,43 @@
+package sim
+
+// TraceKind says what a TraceEvent records.
+type TraceKind uint8
+
+// Trace event kinds.
+const (
+	TraceOpened   TraceKind = iota // a table opened
+	TraceOffer                     // a proposal; Offer holds the package
+	TraceResponse                  // a signatory's response; Accept, U, R, P
+	TraceVote                      // an institution member's vote; Accept, Silent
+	TraceDecision                  // an institution's decision; Accept
+	TraceAgreed                    // a table agreed
+	TraceLinkage                   // a linkage fired (Accept false: its draw failed)
+	TraceShock                     // an exogenous shock
+	TraceOutcome                   // an outcome was reached
+)
+
+// TraceEvent is one step of a replicate, for --trace output and tests. Slices
+// are only valid during the Trace call.
+type TraceEvent struct {
+	Round       int
+	Kind        TraceKind
+	Table       int // index into Model.Tables, or -1
+	Actor       int // index into Model.Actors, or -1
+	Institution int // index into Model.Insts, or -1
+	Linkage     int // index into Model.Links, or -1
+	Shock       int // index into Model.ShockIDs, or -1
+	Outcome     int // index into Model.Outcomes, or -1
+	Accept      bool
+	Silent      bool
+	U, R, P     float64 // utility, reservation and acceptance probability
+	Offer       []float64
+}
+
+// Tracer receives the steps of a replicate. A nil Tracer costs nothing.
+type Tracer interface {
+	Trace(e *TraceEvent)
+}
+
+func blank(round int, kind TraceKind) TraceEvent {
+	return TraceEvent{Round: round, Kind: kind, Table: none, Actor: none, Institution: none, Linkage: none, Shock: none, Outcome: none}
+}

@@ -1,0 +1,90 @@
+package sim
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+)
+
+// TextTracer writes a replicate's steps as an aligned table, one line per
+// step. Call Flush when the replicate ends.
+type TextTracer struct {
+	m  *Model
+	tw *tabwriter.Writer
+}
+
+// NewTextTracer returns a TextTracer for replicates of m writing to w.
+func NewTextTracer(m *Model, w io.Writer) *TextTracer {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "round\ttable\tstep\twho\tdetail")
+	return &TextTracer{m: m, tw: tw}
+}
+
+// Flush writes the buffered table.
+func (t *TextTracer) Flush() error { return t.tw.Flush() }
+
+func (t *TextTracer) name(list []string, i int) string {
+	if i < 0 {
+		return "-"
+	}
+	return list[i]
+}
+
+// Trace implements Tracer.
+func (t *TextTracer) Trace(e *TraceEvent) {
+	m := t.m
+	var step, who, detail string
+	table := t.name(m.Tables, e.Table)
+	switch e.Kind {
+	case TraceOpened:
+		step = "opened"
+	case TraceOffer:
+		step, who = "offer", t.name(m.Actors, e.Actor)
+		detail = t.pkg(e.Table, e.Offer) + fmt.Sprintf("  (conceded %.0f%%)", 100*e.P)
+	case TraceResponse:
+		step, who = "response", t.name(m.Actors, e.Actor)
+		verdict := "reject, demands more"
+		if e.Accept {
+			verdict = "accept"
+		}
+		detail = fmt.Sprintf("%-20s U=%.3f R=%.3f P(accept)=%.3f", verdict, e.U, e.R, e.P)
+	case TraceVote:
+		step, who = "vote", t.name(m.Insts, e.Institution)+"/"+t.name(m.Actors, e.Actor)
+		verdict := "yes"
+		switch {
+		case !e.Accept && e.Silent:
+			verdict = "silent (lets it pass)"
+		case !e.Accept:
+			verdict = "no (veto)"
+		}
+		detail = fmt.Sprintf("%-20s P(yes)=%.3f", verdict, e.P)
+	case TraceDecision:
+		step, who = "decision", t.name(m.Insts, e.Institution)
+		detail = "fails"
+		if e.Accept {
+			detail = "passes"
+		}
+	case TraceAgreed:
+		step, detail = "AGREED", t.pkg(e.Table, e.Offer)
+	case TraceLinkage:
+		step, who = "linkage", t.name(m.Links, e.Linkage)
+		detail = "fires: " + m.Scenario.Linkages.Vals[e.Linkage].Label
+		if !e.Accept {
+			detail = "does not fire (its probability draw failed)"
+		}
+	case TraceShock:
+		step, who, detail = "shock", t.name(m.ShockIDs, e.Shock), m.Scenario.Shocks.Vals[e.Shock].Label
+	case TraceOutcome:
+		step, who, detail = "OUTCOME", t.name(m.Outcomes, e.Outcome), m.Scenario.Outcomes.Vals[e.Outcome].Label
+	}
+	fmt.Fprintf(t.tw, "%d\t%s\t%s\t%s\t%s\n", e.Round, table, step, who, detail)
+}
+
+func (t *TextTracer) pkg(table int, x []float64) string {
+	parts := make([]string, len(x))
+	for j, i := range t.m.tables[table].issues {
+		parts[j] = fmt.Sprintf("%s=%.1f", t.m.Issues[i], x[j])
+	}
+	return strings.Join(parts, " ")
+}
