@@ -131,10 +131,10 @@ var fieldCodes = map[string]int{"reservation": fReservation, "bonus": fBonus, "i
 	"silence": fSilence, "yes": fYes, "pass": fPass, "block": fBlock}
 
 type effect struct {
-	field                    int
-	actor, table, issue      int
-	inst, member             int
-	shift                    int
+	field               int
+	actor, table, issue int
+	inst, member        int
+	shift               int
 }
 
 type shock struct {

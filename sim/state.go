@@ -52,9 +52,9 @@ type State struct {
 
 	// scratch for one table
 	offer, target, own, fLo, fHi, oLo, oHi, xi, id, sa []float64
-	draft                                                agents.Draft
-	ev                                                   TraceEvent
-	game                                                 gameScratch
+	draft                                              agents.Draft
+	ev                                                 TraceEvent
+	game                                               gameScratch
 
 	res Result
 }
