@@ -116,6 +116,7 @@ func (f linesFigure) save(path string) error {
 		}
 		addGrid(p, true, true)
 		p.Y.Min, p.Y.Max = 0, ymax
+		p.Y.Tick.Marker = probTicks{}
 		p.X.Min, p.X.Max = xmin, xmax
 		if f.logX {
 			p.X.Scale = plot.LogScale{}

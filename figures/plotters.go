@@ -3,6 +3,7 @@ package figures
 import (
 	"image/color"
 	"math"
+	"strconv"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -117,4 +118,79 @@ func straightLine(x0, y0, x1, y1 float64, sty draw.LineStyle) *plotter.Line {
 func niceCeil(v float64) float64 {
 	v = math.Ceil(v*10-1e-9) / 10
 	return math.Min(math.Max(v, 0.1), 1)
+}
+
+// probTicks places ticks at round probability steps, at most about six
+// labelled ones, with unlabelled minor ticks half way between.
+type probTicks struct {
+	// most is the most labelled ticks wanted; zero means 6.
+	most int
+}
+
+// Ticks implements plot.Ticker.
+func (t probTicks) Ticks(min, max float64) []plot.Tick {
+	most := t.most
+	if most == 0 {
+		most = 6
+	}
+	span := max - min
+	step := 0.5
+	for _, s := range []float64{0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5} {
+		if span/s <= float64(most) {
+			step = s
+			break
+		}
+	}
+	prec := 1
+	switch {
+	case step < 0.01:
+		prec = 3
+	case step < 0.1 || step == 0.25:
+		prec = 2
+	}
+	var ticks []plot.Tick
+	half := step / 2
+	for k := math.Ceil(min/half - 1e-9); k*half <= max+1e-9; k++ {
+		v := k * half
+		if math.Abs(v) < 1e-12 {
+			v = 0
+		}
+		t := plot.Tick{Value: v}
+		if int64(k)%2 == 0 {
+			t.Label = strconv.FormatFloat(v, 'f', prec, 64)
+		}
+		ticks = append(ticks, t)
+	}
+	return ticks
+}
+
+// valueTicks puts a labelled tick at each of vals, formatted compactly.
+func valueTicks(vals []float64) plot.ConstantTicks {
+	ticks := make(plot.ConstantTicks, len(vals))
+	for i, v := range vals {
+		ticks[i] = plot.Tick{Value: v, Label: strconv.FormatFloat(v, 'g', 4, 64)}
+	}
+	return ticks
+}
+
+// drawRow draws plots side by side in dc with data areas of equal width,
+// however wide each plot's axes are (plot.Align assumes every tile can
+// hold its axes, which fails for long category labels in narrow tiles).
+func drawRow(dc draw.Canvas, plots []*plot.Plot, pad vg.Length) {
+	over := make([]vg.Length, len(plots))
+	total := pad * vg.Length(len(plots)-1)
+	for i, p := range plots {
+		d := p.DataCanvas(dc)
+		over[i] = (d.Min.X - dc.Min.X) + (dc.Max.X - d.Max.X)
+		total += over[i]
+	}
+	dataW := (dc.Max.X - dc.Min.X - total) / vg.Length(len(plots))
+	x := dc.Min.X
+	for i, p := range plots {
+		c := dc
+		c.Min.X = x
+		c.Max.X = x + over[i] + dataW
+		p.Draw(c)
+		x = c.Max.X + pad
+	}
 }

@@ -1,0 +1,99 @@
+package figures
+
+import (
+	"fmt"
+	"image/color"
+	"math"
+	"sort"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// Verification draws verification.csv: one panel per game, the engine's
+// estimates as points over the closed-form values as a line, against the
+// game's parameter; each panel's title gives the largest absolute error.
+// It writes path.svg and path.png.
+func Verification(rows []VerificationRow, c Caption, path string) error {
+	if len(rows) == 0 {
+		return errNoRows
+	}
+	var games order
+	byGame := map[string][]VerificationRow{}
+	for _, r := range rows {
+		games.add(r.Game)
+		byGame[r.Game] = append(byGame[r.Game], r)
+	}
+	n := len(games.keys)
+	rowsN, cols := panelGrid(n)
+	if n > maxPanels {
+		rowsN, cols = (n+2)/3, 3
+	}
+	closedStyle := draw.LineStyle{Color: color.Black, Width: vg.Points(1.5)}
+	engineGlyph := draw.GlyphStyle{Color: seriesColor(1), Radius: vg.Points(3), Shape: draw.CircleGlyph{}}
+
+	plots := make([][]*plot.Plot, rowsN)
+	for r := range plots {
+		plots[r] = make([]*plot.Plot, cols)
+	}
+	for gi, g := range games.keys {
+		rs := byGame[g]
+		sort.SliceStable(rs, func(i, j int) bool { return rs[i].X < rs[j].X })
+		p := newPlot()
+		addGrid(p, true, true)
+		cf := make(plotter.XYs, len(rs))
+		en := make(plotter.XYs, len(rs))
+		maxErr := 0.0
+		for i, r := range rs {
+			cf[i] = plotter.XY{X: r.X, Y: r.ClosedForm}
+			en[i] = plotter.XY{X: r.X, Y: r.Engine}
+			maxErr = math.Max(maxErr, r.AbsErr)
+		}
+		line, err := plotter.NewLine(cf)
+		if err != nil {
+			return err
+		}
+		line.LineStyle = closedStyle
+		sc, err := plotter.NewScatter(en)
+		if err != nil {
+			return err
+		}
+		sc.GlyphStyle = engineGlyph
+		p.Add(line, sc)
+		p.Title.Text = fmt.Sprintf("%s\nmax |error| %.3g", g, maxErr)
+		p.X.Label.Text = rs[0].Param
+		if gi%cols == 0 {
+			p.Y.Label.Text = "Value"
+		}
+		plots[gi/cols][gi%cols] = p
+	}
+
+	leg := &sideLegend{leg: newLegend()}
+	leg.leg.Add("engine", &plotter.Scatter{GlyphStyle: engineGlyph})
+	leg.leg.Add("closed form", &plotter.Line{LineStyle: closedStyle})
+
+	height := figHeight
+	if rowsN > 1 {
+		height = max(figHeight, 3.1*vg.Inch*vg.Length(rowsN))
+	}
+	return figure{
+		title:   "Verification: engine against closed-form solutions",
+		caption: c.String(),
+		height:  height,
+		body: func(dc draw.Canvas) error {
+			area := leg.split(dc, 0)
+			tiles := draw.Tiles{Rows: rowsN, Cols: cols, PadX: vg.Points(16), PadY: vg.Points(12)}
+			canvases := plot.Align(plots, tiles, area)
+			for r := range plots {
+				for c, p := range plots[r] {
+					if p != nil {
+						p.Draw(canvases[r][c])
+					}
+				}
+			}
+			return nil
+		},
+	}.save(path)
+}
