@@ -195,7 +195,7 @@ func (f *fields) int(i int) int {
 // for every data record.
 func parseCSV(r io.Reader, name string, header []string, each func(f *fields)) error {
 	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = len(header)
+	cr.FieldsPerRecord = 0 // set by the header, checked against want below
 	got, err := cr.Read()
 	if err == io.EOF {
 		return fmt.Errorf("%s:1: empty file, want header %q", name, strings.Join(header, ","))
