@@ -1,0 +1,401 @@
+package batch
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"text/tabwriter"
+	"time"
+
+	"github.com/negsim/negsim/stats"
+)
+
+// Names of the files a run directory holds.
+const (
+	SummaryFile  = "summary.csv"
+	ByRoundFile  = "byround.csv"
+	CountsFile   = "counts.json"
+	ManifestFile = "manifest.json"
+)
+
+// CountsFormat identifies the layout of counts.json.
+const CountsFormat = "negsim-counts/1"
+
+// Cell is the raw integer counts of one variant (and, in sweeps, one point)
+// of a run. Cells add exactly: the counts of two disjoint sets of replicates
+// of the same cell are the sums of their counts.
+type Cell struct {
+	// Variant is the variant name, also the random stream key.
+	Variant string `json:"variant"`
+	// Label tells apart cells of one variant, e.g. the points of a sweep;
+	// empty for a plain batch.
+	Label string `json:"label,omitempty"`
+	// Fixed lists the parameters pinned for this cell.
+	Fixed []Fix `json:"fixed,omitempty"`
+	// N is the number of replicates counted.
+	N int64 `json:"n"`
+	// Horizon is the number of rounds of each replicate.
+	Horizon int `json:"horizon"`
+	// Outcomes names the outcomes, in model order.
+	Outcomes []string `json:"outcomes"`
+	// Successes[o] is the number of replicates in which outcome o happened.
+	Successes []int64 `json:"successes"`
+	// ByRound[o][r] is the number of replicates in which outcome o happened
+	// in round r; it sums to Successes[o].
+	ByRound [][]int64 `json:"by_round"`
+}
+
+// newCell returns an empty cell.
+func newCell(variant, label string, fixed []Fix, horizon int, outcomes []string) Cell {
+	c := Cell{Variant: variant, Label: label, Fixed: fixed, Horizon: horizon, Outcomes: outcomes,
+		Successes: make([]int64, len(outcomes)), ByRound: make([][]int64, len(outcomes))}
+	for o := range c.ByRound {
+		c.ByRound[o] = make([]int64, horizon)
+	}
+	return c
+}
+
+// key identifies the cell among those of a run.
+func (c *Cell) key() string { return c.Variant + "\x00" + c.Label }
+
+// name is the cell's name in messages.
+func (c *Cell) name() string {
+	if c.Label == "" {
+		return c.Variant
+	}
+	return c.Variant + " [" + c.Label + "]"
+}
+
+// add adds the counts of o, which must have the same outcomes and horizon.
+func (c *Cell) add(o *Cell) error {
+	if len(o.Outcomes) != len(c.Outcomes) || o.Horizon != c.Horizon {
+		return fmt.Errorf("cell %s: %d outcomes and horizon %d, expected %d and %d",
+			c.name(), len(o.Outcomes), o.Horizon, len(c.Outcomes), c.Horizon)
+	}
+	for i := range c.Outcomes {
+		if o.Outcomes[i] != c.Outcomes[i] {
+			return fmt.Errorf("cell %s: outcome %d is %q, expected %q", c.name(), i, o.Outcomes[i], c.Outcomes[i])
+		}
+	}
+	c.N += o.N
+	for i := range c.Successes {
+		c.Successes[i] += o.Successes[i]
+		for r := range c.ByRound[i] {
+			c.ByRound[i][r] += o.ByRound[i][r]
+		}
+	}
+	return nil
+}
+
+// check reports inconsistent counts, as read from a file.
+func (c *Cell) check() error {
+	if c.N < 0 || c.Horizon < 1 || len(c.Successes) != len(c.Outcomes) || len(c.ByRound) != len(c.Outcomes) {
+		return fmt.Errorf("cell %s: inconsistent counts", c.name())
+	}
+	for o := range c.Outcomes {
+		if len(c.ByRound[o]) != c.Horizon {
+			return fmt.Errorf("cell %s, outcome %s: %d rounds, expected %d", c.name(), c.Outcomes[o], len(c.ByRound[o]), c.Horizon)
+		}
+		var s int64
+		for _, k := range c.ByRound[o] {
+			if k < 0 {
+				return fmt.Errorf("cell %s, outcome %s: negative count", c.name(), c.Outcomes[o])
+			}
+			s += k
+		}
+		if s != c.Successes[o] || s > c.N {
+			return fmt.Errorf("cell %s, outcome %s: by_round sums to %d, successes %d, n %d", c.name(), c.Outcomes[o], s, c.Successes[o], c.N)
+		}
+	}
+	return nil
+}
+
+// P returns the observed probability of outcome o, or NaN if N is 0.
+func (c *Cell) P(o int) float64 {
+	return stats.Proportion{Successes: c.Successes[o], N: c.N}.P()
+}
+
+// Interval returns the Wilson interval for outcome o at the given level.
+func (c *Cell) Interval(o int, level float64) (lo, hi float64) {
+	return stats.Proportion{Successes: c.Successes[o], N: c.N}.Interval(level)
+}
+
+// MeanRound returns the mean round in which outcome o happened, among the
+// replicates where it did, or NaN if it never did. Like
+// stats.RoundHistogram.Mean, it sums in integers.
+func (c *Cell) MeanRound(o int) float64 {
+	if c.Successes[o] == 0 {
+		return math.NaN()
+	}
+	var s int64
+	for r, k := range c.ByRound[o] {
+		s += int64(r) * k
+	}
+	return float64(s) / float64(c.Successes[o])
+}
+
+// MedianRound returns the lower median round in which outcome o happened,
+// as stats.RoundHistogram.Median defines it, or NaN if it never did.
+func (c *Cell) MedianRound(o int) float64 {
+	if c.Successes[o] == 0 {
+		return math.NaN()
+	}
+	rank := (c.Successes[o] + 1) / 2
+	var s int64
+	for r, k := range c.ByRound[o] {
+		s += k
+		if s >= rank {
+			return float64(r)
+		}
+	}
+	return math.NaN() // unreachable for checked counts
+}
+
+// Result is the outcome of a run or a merge: its cells in run order, and
+// what its manifest records.
+type Result struct {
+	// Cells holds the counts, one cell per variant (and sweep point).
+	Cells []Cell
+	// Complete is true if every cell counted all its replicates (or stopped
+	// early by the precision rule).
+	Complete bool
+	// Manifest describes the run; WriteDir's caller adds what only it
+	// knows (version, command line) before writing it.
+	Manifest Manifest
+}
+
+// Manifest is manifest.json: how a run directory was made.
+type Manifest struct {
+	Kind           string           `json:"kind"` // "batch", or "experiment"
+	Version        string           `json:"negsim_version,omitempty"`
+	GoVersion      string           `json:"go_version"`
+	GOOS           string           `json:"goos"`
+	GOARCH         string           `json:"goarch"`
+	Command        []string         `json:"command,omitempty"`
+	Scenario       string           `json:"scenario"`
+	ScenarioName   string           `json:"scenario_name"`
+	ScenarioSHA256 string           `json:"scenario_sha256"`
+	Seed           uint64           `json:"seed"`
+	N              int              `json:"n"`
+	NDone          map[string]int64 `json:"n_done"`
+	Variants       []string         `json:"variants"`
+	Fixed          []Fix            `json:"fixed,omitempty"`
+	Level          float64          `json:"ci_level"`
+	ChunkSize      int              `json:"chunk_size"`
+	Workers        int              `json:"workers,omitempty"`
+	Start          string           `json:"start"`
+	End            string           `json:"end"`
+	Complete       bool             `json:"complete"`
+	Interrupted    bool             `json:"interrupted,omitempty"`
+	Precision      *PrecisionInfo   `json:"precision,omitempty"`
+	Shard          *Shard           `json:"shard,omitempty"`
+	MergedFrom     []string         `json:"merged_from,omitempty"`
+	Extra          json.RawMessage  `json:"extra,omitempty"`
+	Replicates     string           `json:"replicates,omitempty"`
+	StoppedEarly   map[string]bool  `json:"stopped_early,omitempty"`
+}
+
+// PrecisionInfo records the early-stopping rule of a run with
+// Config.Precision set.
+type PrecisionInfo struct {
+	// HalfWidth is the target Wilson half-width.
+	HalfWidth float64 `json:"half_width"`
+	// MinN is the fewest replicates before a stop.
+	MinN int `json:"min_n"`
+	// Every is the spacing of the checkpoints.
+	Every int `json:"checkpoint_every"`
+	// Rule says how it works, for readers of the manifest.
+	Rule string `json:"rule"`
+}
+
+// timeStamp formats t for the manifest.
+func timeStamp(t time.Time) string { return t.Format(time.RFC3339) }
+
+// WriteDir writes summary.csv, byround.csv, counts.json and manifest (as
+// manifest.json) into dir, each atomically; dir must exist.
+func (r *Result) WriteDir(dir string, manifest Manifest) error {
+	files := []struct {
+		name  string
+		write func(io.Writer) error
+	}{
+		{SummaryFile, r.WriteSummary},
+		{ByRoundFile, r.WriteByRound},
+		{CountsFile, r.writeCounts},
+		{ManifestFile, func(w io.Writer) error { return writeJSON(w, manifest) }},
+	}
+	for _, f := range files {
+		if err := WriteFileAtomic(filepath.Join(dir, f.name), f.write); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// labelled reports whether any cell has a label, which adds a label column
+// to the CSV files.
+func (r *Result) labelled() bool {
+	for i := range r.Cells {
+		if r.Cells[i].Label != "" {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *Result) level() float64 {
+	if r.Manifest.Level > 0 && r.Manifest.Level < 1 {
+		return r.Manifest.Level
+	}
+	return DefaultLevel
+}
+
+// fmtP formats a probability with fixed precision, or "" for NaN.
+func fmtP(p float64) string {
+	if math.IsNaN(p) {
+		return ""
+	}
+	return strconv.FormatFloat(p, 'f', 6, 64)
+}
+
+// summaryRows returns the rows of summary.csv, header first.
+func (r *Result) summaryRows() [][]string {
+	lab := r.labelled()
+	head := []string{"variant", "outcome", "successes", "n", "p", "ci_low", "ci_high", "mean_round", "median_round"}
+	if lab {
+		head = append([]string{"variant", "label"}, head[1:]...)
+	}
+	rows := [][]string{head}
+	level := r.level()
+	for i := range r.Cells {
+		c := &r.Cells[i]
+		for o, name := range c.Outcomes {
+			lo, hi := c.Interval(o, level)
+			mean, med := "", ""
+			if c.Successes[o] > 0 {
+				mean = strconv.FormatFloat(c.MeanRound(o), 'f', 3, 64)
+				med = strconv.FormatFloat(c.MedianRound(o), 'g', -1, 64)
+			}
+			row := []string{c.Variant}
+			if lab {
+				row = append(row, c.Label)
+			}
+			row = append(row, name, strconv.FormatInt(c.Successes[o], 10), strconv.FormatInt(c.N, 10),
+				fmtP(c.P(o)), fmtP(lo), fmtP(hi), mean, med)
+			rows = append(rows, row)
+		}
+	}
+	return rows
+}
+
+// WriteSummary writes summary.csv: one row per cell and outcome with the
+// count, the probability, its Wilson interval and the mean and median round.
+func (r *Result) WriteSummary(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	cw.WriteAll(r.summaryRows())
+	return cw.Error()
+}
+
+// PrintSummary writes the summary table aligned in columns, for people.
+func (r *Result) PrintSummary(w io.Writer) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, row := range r.summaryRows() {
+		for j, f := range row {
+			if j > 0 {
+				fmt.Fprint(tw, "\t")
+			}
+			fmt.Fprint(tw, f)
+		}
+		fmt.Fprintln(tw)
+	}
+	return tw.Flush()
+}
+
+// WriteByRound writes byround.csv: for each cell, outcome and round r, the
+// number of replicates whose outcome had happened by round r (rounds
+// 0..r), that probability and its Wilson interval.
+func (r *Result) WriteByRound(w io.Writer) error {
+	lab := r.labelled()
+	head := []string{"variant", "outcome", "round", "successes", "n", "p", "ci_low", "ci_high"}
+	if lab {
+		head = append([]string{"variant", "label"}, head[1:]...)
+	}
+	level := r.level()
+	cw := csv.NewWriter(w)
+	cw.Write(head)
+	row := make([]string, 0, len(head))
+	for i := range r.Cells {
+		c := &r.Cells[i]
+		for o, name := range c.Outcomes {
+			var cum int64
+			for round, k := range c.ByRound[o] {
+				cum += k
+				p := stats.Proportion{Successes: cum, N: c.N}
+				lo, hi := p.Interval(level)
+				row = append(row[:0], c.Variant)
+				if lab {
+					row = append(row, c.Label)
+				}
+				row = append(row, name, strconv.Itoa(round), strconv.FormatInt(cum, 10), strconv.FormatInt(c.N, 10),
+					fmtP(p.P()), fmtP(lo), fmtP(hi))
+				cw.Write(row)
+			}
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// countsFile is the layout of counts.json.
+type countsFile struct {
+	Format string `json:"format"`
+	Cells  []Cell `json:"cells"`
+}
+
+func (r *Result) writeCounts(w io.Writer) error {
+	return writeJSON(w, countsFile{Format: CountsFormat, Cells: r.Cells})
+}
+
+// ReadCounts reads the cells of a counts.json file.
+func ReadCounts(path string) ([]Cell, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var cf countsFile
+	if err := json.Unmarshal(b, &cf); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if cf.Format != CountsFormat {
+		return nil, fmt.Errorf("%s: format is %q, expected %q", path, cf.Format, CountsFormat)
+	}
+	for i := range cf.Cells {
+		if err := cf.Cells[i].check(); err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+	}
+	return cf.Cells, nil
+}
+
+// ReadManifest reads a manifest.json file.
+func ReadManifest(path string) (*Manifest, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var m Manifest
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return &m, nil
+}

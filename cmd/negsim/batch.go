@@ -1,0 +1,229 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"runtime"
+	"strconv"
+	"syscall"
+
+	"github.com/negsim/negsim/batch"
+	"github.com/negsim/negsim/models"
+)
+
+// defaultBatchDir is where batch writes without -o.
+const defaultBatchDir = "out/batch"
+
+// batchContext returns the context a batch runs under: cancelled by Ctrl-C
+// or SIGTERM. Tests replace it to interrupt a run.
+var batchContext = func() (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+}
+
+func runBatch(e *env, args []string) error {
+	fs := newFlags(e, "batch", "batch [--scenario FILE] [--variant NAME ...] [-n N] [--seed S] [--workers W] [-o DIR] [--ci LEVEL]\n"+
+		"       [--replicates FILE] [--precision H [--min-n M]] [--quiet] [--shard K/N|auto [--shards N]]\n\n"+
+		"Runs N Monte Carlo replicates of each variant and writes, in DIR, summary.csv (each\n"+
+		"outcome's probability with its Wilson interval), byround.csv (the probability an\n"+
+		"outcome happened by each round), counts.json (raw counts, for negsim merge) and\n"+
+		"manifest.json. Replicate i of variant v uses the random stream (seed, v, i), so\n"+
+		"results do not depend on --workers or sharding. Ctrl-C writes the replicates done\n"+
+		"so far (a prefix of whole chunks of "+strconv.Itoa(batch.ChunkSize)+") with complete: false and exits 130.",
+		"negsim batch -n 100000 --seed 7 --variant base --variant full-plan -o out/plan")
+	scenario := fs.String("scenario", "", "scenario YAML file (default: the embedded scenario)")
+	variants := fs.StringArray("variant", nil, `variant to run, repeatable; "a+b" combines (default: base, then every variant in file order)`)
+	n := fs.IntP("n", "n", 10000, "replicates per variant")
+	seed := fs.Uint64("seed", 1, "master seed")
+	workers := fs.Int("workers", runtime.NumCPU(), "worker goroutines (results do not depend on it)")
+	out := fs.StringP("out", "o", defaultBatchDir, "output directory")
+	level := fs.Float64("ci", batch.DefaultLevel, "confidence level of the intervals, in (0, 1)")
+	replicates := fs.String("replicates", "", "also write one CSV row per replicate to FILE (gzip if it ends in .gz)")
+	precision := fs.Float64("precision", 0, "stop a variant once every outcome's interval half-width is below H (checked every "+strconv.Itoa(batch.CheckEvery)+" replicates)")
+	minN := fs.Int("min-n", batch.DefaultMinN, "with --precision: the fewest replicates before stopping")
+	quiet := fs.Bool("quiet", false, "no progress on stderr")
+	shard := fs.String("shard", "", `run only shard K of N ("K/N", 1-based), or "auto" from SLURM_ARRAY_TASK_* or JOB_COMPLETION_INDEX`)
+	shards := fs.Int("shards", 0, "with --shard auto and JOB_COMPLETION_INDEX: the number of shards")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("unexpected argument %q", fs.Arg(0))
+	}
+	switch {
+	case *n < 1:
+		return usagef("-n is %d; allowed: an integer ≥ 1", *n)
+	case *workers < 1:
+		return usagef("--workers is %d; allowed: an integer ≥ 1", *workers)
+	case !(*level > 0 && *level < 1):
+		return usagef("--ci is %v; allowed: a level in (0, 1), e.g. 0.95", *level)
+	case fs.Changed("precision") && !(*precision > 0 && *precision < 1):
+		return usagef("--precision is %v; allowed: a half-width in (0, 1), e.g. 0.005", *precision)
+	case *minN < 1:
+		return usagef("--min-n is %d; allowed: an integer ≥ 1", *minN)
+	case fs.Changed("min-n") && !fs.Changed("precision"):
+		return usagef("--min-n needs --precision")
+	case fs.Changed("shards") && *shards < 1:
+		return usagef("--shards is %d; allowed: an integer ≥ 1", *shards)
+	case *out == "":
+		return usagef("-o is empty; allowed: a directory")
+	}
+	sh, err := parseShardFlag(e, *shard, *shards)
+	if err != nil {
+		return err
+	}
+	if !sh.IsZero() && *precision > 0 {
+		return usagef("--precision cannot be combined with --shard (each shard would stop at a different point)")
+	}
+	s, err := loadScenario(*scenario)
+	if err != nil {
+		return err
+	}
+	vs := *variants
+	if len(vs) == 0 {
+		vs = append([]string{"base"}, s.VariantNames("")...)
+	}
+	seen := map[string]bool{}
+	for _, v := range vs {
+		if seen[v] {
+			return usagef("--variant %q given twice", v)
+		}
+		seen[v] = true
+		if _, err := s.Resolve(v); err != nil {
+			var ps models.Problems
+			if errors.As(err, &ps) && len(ps) == 1 && ps[0].Field == "variant" {
+				return usagef("--variant: %s", ps[0].Msg)
+			}
+			return err
+		}
+	}
+	if err := batch.CheckWritable(*out); err != nil {
+		return usagef("-o %s: %v", *out, err)
+	}
+
+	cfg := batch.Config{Scenario: s, Variants: vs, N: *n, Seed: *seed, Workers: *workers, Level: *level,
+		Shard: sh, Precision: *precision, MinN: *minN, ReplicatesPath: *replicates, Progress: e.stderr, Quiet: *quiet}
+	ctx, cancel := batchContext()
+	defer cancel()
+	res, runErr := batch.Run(ctx, cfg)
+	if res == nil {
+		return runErr
+	}
+	if err := writeRunDir(e, res, *out); err != nil {
+		return err
+	}
+	if runErr != nil {
+		return exitError{130, fmt.Errorf("interrupted: wrote the %s replicates completed to %s (complete: false)", doneList(res), *out)}
+	}
+	return nil
+}
+
+// writeRunDir writes res into dir with the process's details in the
+// manifest, and prints the summary.
+func writeRunDir(e *env, res *batch.Result, dir string) error {
+	m := res.Manifest
+	m.Version = version()
+	m.Command = append([]string{"negsim"}, e.args...)
+	if err := res.WriteDir(dir, m); err != nil {
+		return err
+	}
+	if err := res.PrintSummary(e.stdout); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "\nwrote %s/{summary.csv,byround.csv,counts.json,manifest.json}\n", dir)
+	return nil
+}
+
+func doneList(res *batch.Result) string {
+	var total int64
+	for _, c := range res.Cells {
+		total += c.N
+	}
+	return strconv.FormatInt(total, 10)
+}
+
+// parseShardFlag turns --shard and --shards into a Shard: "K/N", or "auto"
+// from the scheduler's environment.
+func parseShardFlag(e *env, v string, shards int) (batch.Shard, error) {
+	switch v {
+	case "":
+		if shards != 0 {
+			return batch.Shard{}, usagef("--shards needs --shard auto")
+		}
+		return batch.Shard{}, nil
+	case "auto":
+		return autoShard(e, shards)
+	}
+	if shards != 0 {
+		return batch.Shard{}, usagef("--shards only goes with --shard auto")
+	}
+	sh, err := batch.ParseShard(v)
+	if err != nil {
+		return batch.Shard{}, usagef("--shard: %v; allowed: K/N (e.g. 2/4) or auto", err)
+	}
+	return sh, nil
+}
+
+// autoShard reads the shard from a SLURM array job (SLURM_ARRAY_TASK_ID
+// with SLURM_ARRAY_TASK_COUNT, or with SLURM_ARRAY_TASK_MIN and _MAX) or a
+// Kubernetes Indexed Job (JOB_COMPLETION_INDEX, 0-based, with --shards).
+func autoShard(e *env, shards int) (batch.Shard, error) {
+	num := func(name string) (int, bool, error) {
+		s := e.getenv(name)
+		if s == "" {
+			return 0, false, nil
+		}
+		v, err := strconv.Atoi(s)
+		if err != nil {
+			return 0, true, usagef("--shard auto: %s is %q, not an integer", name, s)
+		}
+		return v, true, nil
+	}
+	check := func(sh batch.Shard, from string) (batch.Shard, error) {
+		if shards != 0 && shards != sh.N {
+			return batch.Shard{}, usagef("--shard auto: %s gives %d shards but --shards is %d", from, sh.N, shards)
+		}
+		if sh.N < 1 || sh.K < 1 || sh.K > sh.N {
+			return batch.Shard{}, usagef("--shard auto: %s gives shard %d/%d, not in 1..N", from, sh.K, sh.N)
+		}
+		return sh, nil
+	}
+	id, ok, err := num("SLURM_ARRAY_TASK_ID")
+	if err != nil {
+		return batch.Shard{}, err
+	}
+	if ok {
+		lo, okLo, err1 := num("SLURM_ARRAY_TASK_MIN")
+		hi, okHi, err2 := num("SLURM_ARRAY_TASK_MAX")
+		count, okCount, err3 := num("SLURM_ARRAY_TASK_COUNT")
+		if err := errors.Join(err1, err2, err3); err != nil {
+			return batch.Shard{}, err
+		}
+		switch {
+		case okLo && okHi:
+			return check(batch.Shard{K: id - lo + 1, N: hi - lo + 1}, "SLURM_ARRAY_TASK_ID/MIN/MAX")
+		case okCount:
+			// Without MIN, assume the array starts at 0 or 1 as its
+			// largest possible id allows.
+			k := id + 1
+			if id == count {
+				k = id
+			}
+			return check(batch.Shard{K: k, N: count}, "SLURM_ARRAY_TASK_ID/COUNT")
+		}
+		return batch.Shard{}, usagef("--shard auto: SLURM_ARRAY_TASK_ID is set but neither SLURM_ARRAY_TASK_COUNT nor SLURM_ARRAY_TASK_MIN/MAX")
+	}
+	idx, ok, err := num("JOB_COMPLETION_INDEX")
+	if err != nil {
+		return batch.Shard{}, err
+	}
+	if ok {
+		if shards == 0 {
+			return batch.Shard{}, usagef("--shard auto: JOB_COMPLETION_INDEX is set; give the number of shards with --shards N")
+		}
+		return check(batch.Shard{K: idx + 1, N: shards}, "JOB_COMPLETION_INDEX")
+	}
+	return batch.Shard{}, usagef("--shard auto: none of SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX is set; use --shard K/N")
+}

@@ -1,0 +1,31 @@
+package main
+
+import (
+	"github.com/negsim/negsim/batch"
+)
+
+func runMerge(e *env, args []string) error {
+	fs := newFlags(e, "merge", "merge -o DIR SHARD_DIR...\n\n"+
+		"Checks that the shard directories belong to one run (same scenario, seed, N,\n"+
+		"variants, confidence level and shard count; each shard once) and writes the\n"+
+		"summary.csv, byround.csv, counts.json and manifest.json an unsharded run would.",
+		"negsim merge -o out/merged out/shard-1 out/shard-2 out/shard-3 out/shard-4")
+	out := fs.StringP("out", "o", "", "output directory (required)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *out == "" {
+		return usagef("-o is required: the directory to write the merged results to")
+	}
+	if fs.NArg() == 0 {
+		return usagef("no shard directories given")
+	}
+	res, err := batch.Merge(fs.Args())
+	if err != nil {
+		return err
+	}
+	if err := batch.CheckWritable(*out); err != nil {
+		return usagef("-o %s: %v", *out, err)
+	}
+	return writeRunDir(e, res, *out)
+}
