@@ -141,13 +141,6 @@ func (t probTicks) Ticks(min, max float64) []plot.Tick {
 			break
 		}
 	}
-	prec := 1
-	switch {
-	case step < 0.01:
-		prec = 3
-	case step < 0.1 || step == 0.25:
-		prec = 2
-	}
 	var ticks []plot.Tick
 	half := step / 2
 	for k := math.Ceil(min/half - 1e-9); k*half <= max+1e-9; k++ {
@@ -157,7 +150,7 @@ func (t probTicks) Ticks(min, max float64) []plot.Tick {
 		}
 		t := plot.Tick{Value: v}
 		if int64(k)%2 == 0 {
-			t.Label = strconv.FormatFloat(v, 'f', prec, 64)
+			t.Label = strconv.FormatFloat(math.Round(v*1e6)/1e6, 'f', -1, 64)
 		}
 		ticks = append(ticks, t)
 	}

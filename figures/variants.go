@@ -225,8 +225,11 @@ func variantsDots(t *summaryTable, c Caption, path string) error {
 		caption: c.String(),
 		height:  height,
 		body: func(dc draw.Canvas) error {
-			area := leg.split(dc, 0)
-			drawRow(area, plots, vg.Points(20))
+			// Start the legend below the panel titles, which may be wider
+			// than their panels.
+			top := plots[0].Title.TextStyle.Height("A") + plots[0].Title.Padding + vg.Points(6)
+			area := leg.split(dc, top)
+			drawRow(area, plots, vg.Points(18))
 			return nil
 		},
 	}.save(path)
