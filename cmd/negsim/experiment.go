@@ -1,0 +1,101 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/negsim/negsim/experiment"
+)
+
+func runExperiment(e *env, args []string) error {
+	fs := newFlags(e, "experiment", "experiment FILE [-o DIR] [--workers W] [--quiet] [--shard K/N|auto [--shards N]] [--merge]",
+		"negsim experiment experiments/all.yaml -o results")
+	out := fs.StringP("output", "o", "", "output directory (default: results/NAME, NAME from the file)")
+	workers := fs.Int("workers", 0, "worker goroutines (default: one per CPU); results do not depend on it")
+	quiet := fs.Bool("quiet", false, "print nothing but errors")
+	shard := fs.String("shard", "", `run only shard K of N ("K/N", 1-based) and write its counts, or "auto" from SLURM_ARRAY_TASK_* or JOB_COMPLETION_INDEX`)
+	shards := fs.Int("shards", 0, "with --shard auto and JOB_COMPLETION_INDEX: the number of shards")
+	merge := fs.Bool("merge", false, "merge the shard counts in the output directory and write the tables and figures")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usagef("want exactly one experiment file, got %d arguments (see --help)", fs.NArg())
+	}
+	if *workers < 0 {
+		return usagef("--workers is %d; it must be at least 1 (or 0 for one per CPU)", *workers)
+	}
+	sh, err := parseShardFlag(e, *shard, *shards)
+	if err != nil {
+		return err
+	}
+	if *merge && !sh.IsZero() {
+		return usagef("--merge and --shard do not go together: run the shards, then merge once")
+	}
+	spec, err := experiment.Load(fs.Arg(0))
+	if err != nil {
+		var ps experiment.Problems
+		if errors.As(err, &ps) {
+			return exitError{exitFailure, fmt.Errorf("the experiment file has %d problem(s):\n%v", len(ps), ps)}
+		}
+		return err
+	}
+	dir := *out
+	if dir == "" {
+		dir = filepath.Join("results", spec.Name)
+	}
+	plan, err := experiment.NewPlan(spec)
+	if err != nil {
+		var ps experiment.Problems
+		if errors.As(err, &ps) {
+			return exitError{exitFailure, fmt.Errorf("the experiment does not fit its scenario, %d problem(s):\n%v", len(ps), ps)}
+		}
+		return err
+	}
+	opt := experiment.Options{Workers: *workers}
+	if !*quiet {
+		opt.Progress = e.stderr
+	}
+	ctx := context.Background()
+	command := "negsim experiment " + strings.Join(args, " ")
+	switch {
+	case *merge:
+		if err := experiment.MergeShards(plan, dir); err != nil {
+			return err
+		}
+	default:
+		if !sh.IsZero() {
+			opt.Shard, opt.Shards = sh.K-1, sh.N
+		}
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+		if err := experiment.Run(ctx, plan, opt); err != nil {
+			return err
+		}
+		if !sh.IsZero() {
+			if err := experiment.WriteShard(plan, dir, opt.Shard, opt.Shards); err != nil {
+				return err
+			}
+			if !*quiet {
+				fmt.Fprintf(e.stderr, "wrote shard %v of %s to %s; merge with: negsim experiment %s -o %s --merge\n", sh, spec.Name, dir, fs.Arg(0), dir)
+			}
+			return nil
+		}
+	}
+	if err := experiment.WriteFiles(ctx, plan, dir, command); err != nil {
+		return err
+	}
+	written, err := experiment.Draw(plan, dir)
+	if err != nil {
+		return err
+	}
+	if !*quiet {
+		fmt.Fprintf(e.stderr, "wrote the tables, manifest.json and %d figure files under %s\n", len(written), dir)
+	}
+	return nil
+}

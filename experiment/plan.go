@@ -1,0 +1,391 @@
+package experiment
+
+import (
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/negsim/negsim/models"
+	"github.com/negsim/negsim/sim"
+)
+
+// Plan is an experiment checked against its scenario and broken into jobs:
+// one job per cell (a variant with some parameters pinned), each running
+// replicates 0…n−1 of its stream key.
+type Plan struct {
+	Spec     *Spec
+	Scenario *models.Scenario
+	// Labels are the compared variants after expansion, in order.
+	Labels []string
+	// Outcomes are the reported outcomes, in the scenario's order.
+	Outcomes []string
+	Horizon  int
+
+	jobs  []*job
+	main  []int     // job of each label
+	sweep [][]int   // [label][x]
+	heat  [][][]int // [label][x][y]
+	sens  *sensPlan
+
+	Includes []*Plan
+}
+
+type sensPlan struct {
+	variant     string
+	outcome     int // index into Plan.Outcomes
+	base        int
+	params      []string
+	lo, hi      []float64
+	lowJ, highJ []int
+}
+
+// job is one cell: a compiled model run for n replicates under key.
+type job struct {
+	key         string
+	desc        string // what the cell is, for progress and shard files
+	m           *sim.Model
+	n           int
+	checkpoints []int
+	outcomes    []int // model outcome index of each reported outcome, -1 if absent
+
+	counts Counts
+}
+
+// Counts are one job's integer tallies; they merge by addition.
+type Counts struct {
+	// N is the number of replicates run.
+	N int64 `json:"n"`
+	// Hist[o][r] counts replicates in which outcome o was reached in round r.
+	Hist [][]int64 `json:"hist"`
+	// Buckets[b][o] counts replicates i with exactly b checkpoints ≤ i in
+	// which outcome o was reached: summing buckets 0…j gives the count among
+	// the first checkpoints[j] replicates.
+	Buckets [][]int64 `json:"buckets,omitempty"`
+}
+
+// NewPlan checks spec against its scenario and lays out its jobs. Problems
+// name the experiment file's lines.
+func NewPlan(spec *Spec) (*Plan, error) {
+	p := &Plan{Spec: spec}
+	var ps Problems
+	for _, inc := range spec.Includes {
+		ip, err := NewPlan(inc)
+		if err != nil {
+			if e, ok := err.(Problems); ok {
+				ps = append(ps, e...)
+				continue
+			}
+			return nil, err
+		}
+		p.Includes = append(p.Includes, ip)
+	}
+	if !spec.AllPolicies && len(spec.Variants) == 0 && spec.Sensitivity == nil {
+		if len(ps) > 0 {
+			return nil, ps
+		}
+		return p, nil
+	}
+	var err error
+	if spec.Scenario == "" {
+		p.Scenario, err = models.Default()
+	} else {
+		path := spec.Scenario
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(filepath.Dir(spec.File), path)
+		}
+		p.Scenario, err = models.Load(path)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: scenario: %w", spec.File, err)
+	}
+	pl := &planner{p: p, spec: spec, models: map[string]*sim.Model{}}
+	pl.plan()
+	ps = append(ps, pl.ps...)
+	if len(ps) > 0 {
+		return nil, ps
+	}
+	return p, nil
+}
+
+type planner struct {
+	p      *Plan
+	spec   *Spec
+	models map[string]*sim.Model
+	ps     Problems
+}
+
+func (pl *planner) add(line int, field, format string, args ...any) {
+	pl.ps = append(pl.ps, Problem{File: pl.spec.File, Line: line, Field: field, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (pl *planner) model(variant string, line int, field string) *sim.Model {
+	if m, ok := pl.models[variant]; ok {
+		return m
+	}
+	s, err := pl.p.Scenario.Resolve(variant)
+	var m *sim.Model
+	if err == nil {
+		m, err = sim.Compile(s)
+	}
+	if err != nil {
+		msg := err.Error()
+		if ps, ok := err.(models.Problems); ok && len(ps) == 1 {
+			msg = ps[0].Msg
+		}
+		pl.add(line, field, "variant %q: %s", variant, msg)
+	}
+	pl.models[variant] = m
+	return m
+}
+
+// glob compiles a parameter pattern in which * matches any run of
+// characters.
+func glob(pat string) *regexp.Regexp {
+	parts := strings.Split(pat, "*")
+	for i := range parts {
+		parts[i] = regexp.QuoteMeta(parts[i])
+	}
+	return regexp.MustCompile("^" + strings.Join(parts, ".*") + "$")
+}
+
+// fix pins every parameter matching f.
+func (pl *planner) fix(m *sim.Model, f Fix, field string) *sim.Model {
+	re := glob(f.Param)
+	hit := false
+	for slot, name := range m.ParamNames() {
+		if re.MatchString(name) {
+			m = m.WithFixed(slot, f.Value, "pinned by experiment "+pl.spec.Name)
+			hit = true
+		}
+	}
+	if !hit {
+		_, err := m.ParamIndex(f.Param)
+		pl.add(f.Line, field, "%v", err)
+	}
+	return m
+}
+
+func (pl *planner) slot(m *sim.Model, a Axis, field string) int {
+	i, err := m.ParamIndex(a.Param)
+	if err != nil {
+		pl.add(a.Line, field+".param", "%v", err)
+	}
+	return i
+}
+
+func (pl *planner) newJob(key, desc string, m *sim.Model, n int) int {
+	pl.p.jobs = append(pl.p.jobs, &job{key: key, desc: desc, m: m, n: n})
+	return len(pl.p.jobs) - 1
+}
+
+func (pl *planner) plan() {
+	p, spec := pl.p, pl.spec
+	sc := p.Scenario
+	// Expand the variants.
+	vs := spec.Variants
+	if spec.AllPolicies {
+		vs = nil
+		for _, name := range sc.VariantNames("policy") {
+			vs = append(vs, Variant{Label: name, Variant: name, Line: spec.lines["variants"]})
+		}
+		if len(vs) == 0 {
+			pl.add(spec.lines["variants"], "variants", "the scenario %s has no policy variants", sc.File)
+		}
+	}
+	readings := sc.VariantNames("reading")
+	for i, r := range spec.Readings {
+		if !contains(readings, r) {
+			pl.add(spec.lines["readings"], fmt.Sprintf("readings[%d]", i), "unknown reading %q; the scenario's readings: %s", r, strings.Join(readings, ", "))
+		}
+	}
+	if len(spec.Readings) > 0 {
+		var crossed []Variant
+		for _, v := range vs {
+			for _, r := range spec.Readings {
+				c := v
+				c.Label, c.Variant = v.Label+"+"+r, v.Variant+"+"+r
+				if v.Variant == "base" {
+					c.Variant = r
+				}
+				crossed = append(crossed, c)
+			}
+		}
+		vs = crossed
+	}
+	// Outcomes.
+	all := sc.Outcomes.Keys
+	p.Outcomes = all
+	if len(spec.Outcomes) > 0 {
+		p.Outcomes = spec.Outcomes
+		for i, o := range spec.Outcomes {
+			if !contains(all, o) {
+				pl.add(spec.lines["outcomes"], fmt.Sprintf("outcomes[%d]", i), "unknown outcome %q; the scenario's outcomes: %s", o, strings.Join(all, ", "))
+			}
+		}
+	}
+	if len(pl.ps) > 0 {
+		return
+	}
+	cell := func(v Variant) *sim.Model {
+		m := pl.model(v.Variant, v.Line, "variants")
+		if m == nil {
+			return nil
+		}
+		for i, f := range spec.Fixed {
+			m = pl.fix(m, f, fmt.Sprintf("fixed[%d]", i))
+		}
+		for i, f := range v.Fixed {
+			m = pl.fix(m, f, fmt.Sprintf("variants.%s.fixed[%d]", v.Label, i))
+		}
+		p.Horizon = max(p.Horizon, m.Horizon)
+		return m
+	}
+	models := make([]*sim.Model, len(vs))
+	for i, v := range vs {
+		models[i] = cell(v)
+		p.Labels = append(p.Labels, v.Label)
+	}
+	if len(pl.ps) > 0 {
+		return
+	}
+	for i, v := range vs {
+		n := spec.N
+		j := pl.newJob(v.Label, v.Label, models[i], n)
+		if i == 0 {
+			p.jobs[j].checkpoints = spec.Convergence
+		}
+		p.main = append(p.main, j)
+	}
+	if a := spec.Sweep; a != nil {
+		for i, v := range vs {
+			slot := pl.slot(models[i], *a, "sweep")
+			if slot < 0 {
+				return
+			}
+			var row []int
+			for _, x := range a.Values {
+				row = append(row, pl.newJob(v.Label, fmt.Sprintf("%s, %s = %g", v.Label, a.Name(), x),
+					models[i].WithFixed(slot, x, "swept"), spec.N))
+			}
+			p.sweep = append(p.sweep, row)
+		}
+	}
+	if g := spec.Sweep2; g != nil {
+		for i, v := range vs {
+			sx, sy := pl.slot(models[i], g[0], "sweep2.x"), pl.slot(models[i], g[1], "sweep2.y")
+			if sx < 0 || sy < 0 {
+				return
+			}
+			var grid [][]int
+			for _, x := range g[0].Values {
+				mx := models[i].WithFixed(sx, x, "swept")
+				var col []int
+				for _, y := range g[1].Values {
+					col = append(col, pl.newJob(v.Label, fmt.Sprintf("%s, %s = %g, %s = %g", v.Label, g[0].Name(), x, g[1].Name(), y),
+						mx.WithFixed(sy, y, "swept"), spec.N))
+				}
+				grid = append(grid, col)
+			}
+			p.heat = append(p.heat, grid)
+		}
+	}
+	if se := spec.Sensitivity; se != nil {
+		pl.sensitivity(se, vs, models)
+	}
+	labels := map[string]bool{}
+	for _, l := range p.Labels {
+		labels[l] = true
+	}
+	for i, d := range spec.Difference {
+		for _, x := range []string{d.A, d.B} {
+			if !labels[x] {
+				pl.add(d.Line, fmt.Sprintf("difference[%d]", i), "%q is not one of the experiment's variants: %s", x, strings.Join(p.Labels, ", "))
+			}
+		}
+	}
+}
+
+func (pl *planner) sensitivity(se *Sensitivity, vs []Variant, ms []*sim.Model) {
+	p := pl.p
+	field := "sensitivity"
+	var m *sim.Model
+	label := se.Variant
+	for i, v := range vs {
+		if v.Label == se.Variant || (se.Variant == "" && i == 0) {
+			m, label = ms[i], v.Label
+			break
+		}
+	}
+	if m == nil {
+		if se.Variant == "" {
+			pl.add(se.Line, field+".variant", "is required when the experiment lists no variants")
+			return
+		}
+		v := Variant{Label: se.Variant, Variant: se.Variant, Line: se.Line}
+		m = pl.model(v.Variant, se.Line, field+".variant")
+		if m == nil {
+			return
+		}
+		for i, f := range pl.spec.Fixed {
+			m = pl.fix(m, f, fmt.Sprintf("fixed[%d]", i))
+		}
+		p.Horizon = max(p.Horizon, m.Horizon)
+	}
+	o := indexOf(p.Outcomes, se.Outcome)
+	if o < 0 {
+		pl.add(se.Line, field+".outcome", "unknown or unreported outcome %q; reported: %s", se.Outcome, strings.Join(p.Outcomes, ", "))
+		return
+	}
+	n := pl.spec.N
+	if se.N > 0 {
+		n = se.N
+	}
+	sp := &sensPlan{variant: label, outcome: o}
+	sp.base = pl.newJob(label, label+" (sensitivity base)", m, n)
+	params := m.Params()
+	var slots []int
+	if se.Params == nil {
+		for i, q := range params {
+			if q.Random() {
+				slots = append(slots, i)
+			}
+		}
+	} else {
+		for i, path := range se.Params {
+			s, err := m.ParamIndex(path)
+			if err != nil {
+				pl.add(se.Line, fmt.Sprintf("%s.params[%d]", field, i), "%v", err)
+				continue
+			}
+			if !params[s].Random() {
+				pl.add(se.Line, fmt.Sprintf("%s.params[%d]", field, i), "%s is fixed at %s in variant %s; only uncertain parameters can be varied", path, params[s], label)
+				continue
+			}
+			slots = append(slots, s)
+		}
+	}
+	if len(slots) == 0 && len(pl.ps) == 0 {
+		pl.add(se.Line, field, "variant %s has no uncertain parameters to vary", label)
+	}
+	for _, s := range slots {
+		lo, hi := params[s].Bounds()
+		name := m.ParamNames()[s]
+		sp.params = append(sp.params, name)
+		sp.lo, sp.hi = append(sp.lo, lo), append(sp.hi, hi)
+		sp.lowJ = append(sp.lowJ, pl.newJob(label, fmt.Sprintf("%s, %s = %g", label, name, lo), m.WithFixed(s, lo, "sensitivity low"), n))
+		sp.highJ = append(sp.highJ, pl.newJob(label, fmt.Sprintf("%s, %s = %g", label, name, hi), m.WithFixed(s, hi, "sensitivity high"), n))
+	}
+	p.sens = sp
+}
+
+func contains(xs []string, x string) bool { return indexOf(xs, x) >= 0 }
+
+func indexOf(xs []string, x string) int {
+	for i, y := range xs {
+		if y == x {
+			return i
+		}
+	}
+	return -1
+}

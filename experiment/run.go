@@ -1,0 +1,178 @@
+package experiment
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/negsim/negsim/sim"
+)
+
+// Options control how a Plan runs; none of them changes the results.
+type Options struct {
+	// Workers is the number of goroutines; 0 means GOMAXPROCS.
+	Workers int
+	// Shard and Shards select a share of every cell's replicates: shard k
+	// of n runs replicates [k·N/n, (k+1)·N/n). Shards 0 means 1.
+	Shard, Shards int
+	// Progress, when not nil, receives one line per experiment.
+	Progress io.Writer
+}
+
+// chunk is the number of replicates a worker takes at a time.
+const chunk = 1000
+
+type task struct {
+	j      *job
+	lo, hi int
+}
+
+// Run runs every job of p and of its includes, and the verification if the
+// spec asks for it.
+func Run(ctx context.Context, p *Plan, o Options) error {
+	if o.Shards == 0 {
+		o.Shards = 1
+	}
+	if o.Shard < 0 || o.Shard >= o.Shards {
+		return fmt.Errorf("shard %d out of range [0, %d)", o.Shard, o.Shards)
+	}
+	for _, ip := range p.Includes {
+		if err := Run(ctx, ip, o); err != nil {
+			return err
+		}
+	}
+	if len(p.jobs) == 0 {
+		return nil
+	}
+	start := time.Now()
+	workers := o.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	var tasks []task
+	total := 0
+	for _, j := range p.jobs {
+		j.counts = newCounts(len(p.Outcomes), p.Horizon, len(j.checkpoints))
+		j.outcomes = make([]int, len(p.Outcomes))
+		for i, name := range p.Outcomes {
+			j.outcomes[i] = indexOf(j.m.Outcomes, name)
+		}
+		lo, hi := o.Shard*j.n/o.Shards, (o.Shard+1)*j.n/o.Shards
+		for a := lo; a < hi; a += chunk {
+			tasks = append(tasks, task{j, a, min(a+chunk, hi)})
+		}
+		total += hi - lo
+	}
+	ch := make(chan task)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var st *sim.State
+			for t := range ch {
+				if st == nil || st.Model() != t.j.m {
+					st = sim.NewState(t.j.m)
+				}
+				c := newCounts(len(p.Outcomes), p.Horizon, len(t.j.checkpoints))
+				runTask(st, t, &c, p.Spec.Seed)
+				mu.Lock()
+				t.j.counts.add(&c)
+				mu.Unlock()
+			}
+		}()
+	}
+	var err error
+feed:
+	for _, t := range tasks {
+		select {
+		case ch <- t:
+		case <-ctx.Done():
+			err = ctx.Err()
+			break feed
+		}
+	}
+	close(ch)
+	wg.Wait()
+	if err != nil {
+		return err
+	}
+	if o.Progress != nil {
+		el := time.Since(start).Seconds()
+		fmt.Fprintf(o.Progress, "experiment %s: %d cells, %d replicates in %.1fs (%.0f/s)\n",
+			p.Spec.Name, len(p.jobs), total, el, float64(total)/max(el, 1e-9))
+	}
+	return nil
+}
+
+func newCounts(outcomes, horizon, checkpoints int) Counts {
+	c := Counts{Hist: make([][]int64, outcomes)}
+	for i := range c.Hist {
+		c.Hist[i] = make([]int64, max(horizon, 1))
+	}
+	if checkpoints > 0 {
+		c.Buckets = make([][]int64, checkpoints+1)
+		for i := range c.Buckets {
+			c.Buckets[i] = make([]int64, outcomes)
+		}
+	}
+	return c
+}
+
+// add adds o's counts to c; both must have the same shape.
+func (c *Counts) add(o *Counts) error {
+	if len(c.Hist) != len(o.Hist) || len(c.Buckets) != len(o.Buckets) {
+		return fmt.Errorf("counts of different shapes")
+	}
+	c.N += o.N
+	for i := range c.Hist {
+		if len(c.Hist[i]) != len(o.Hist[i]) {
+			return fmt.Errorf("counts of different shapes")
+		}
+		for r, v := range o.Hist[i] {
+			c.Hist[i][r] += v
+		}
+	}
+	for b := range c.Buckets {
+		if len(c.Buckets[b]) != len(o.Buckets[b]) {
+			return fmt.Errorf("counts of different shapes")
+		}
+		for i, v := range o.Buckets[b] {
+			c.Buckets[b][i] += v
+		}
+	}
+	return nil
+}
+
+func runTask(st *sim.State, t task, c *Counts, seed uint64) {
+	j := t.j
+	b := 0
+	for b < len(j.checkpoints) && j.checkpoints[b] <= t.lo {
+		b++
+	}
+	for i := t.lo; i < t.hi; i++ {
+		for b < len(j.checkpoints) && j.checkpoints[b] <= i {
+			b++
+		}
+		s1, s2 := sim.Stream(seed, j.key, uint64(i))
+		res := st.Run(s1, s2, nil)
+		c.N++
+		for k, o := range j.outcomes {
+			if o < 0 {
+				continue
+			}
+			r := res.OutcomeRound[o]
+			if r < 0 {
+				continue
+			}
+			c.Hist[k][min(r, len(c.Hist[k])-1)]++
+			if c.Buckets != nil {
+				c.Buckets[b][k]++
+			}
+		}
+	}
+}

@@ -1,0 +1,703 @@
+package experiment
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Figure names an experiment may ask for, in the order they are drawn.
+var FigureNames = []string{"variants", "byround", "sweep", "heatmap", "tornado", "convergence", "difference", "verification"}
+
+// Spec is a parsed experiment file.
+type Spec struct {
+	// File is the path the spec was read from.
+	File string
+	// Name names the experiment and its default output directory.
+	Name string
+	// Scenario is the scenario file's path, relative to the experiment
+	// file's directory; empty means the embedded default scenario.
+	Scenario string
+	// AllPolicies means "variants: all": every policy variant of the
+	// scenario, in file order.
+	AllPolicies bool
+	// Variants lists the cells to compare, before crossing with Readings.
+	Variants []Variant
+	// Readings, when set, crosses every variant v with each reading r as
+	// the variant "v+r".
+	Readings []string
+	// N is the number of replicates per cell.
+	N int
+	// Seed is the master seed.
+	Seed uint64
+	// Level is the confidence level of every interval.
+	Level float64
+	// Outcomes restricts the reported outcomes; empty reports all.
+	Outcomes []string
+	// Fixed pins parameters in every cell.
+	Fixed []Fix
+	// Sweep varies one parameter; Sweep2 varies two (a heatmap).
+	Sweep  *Axis
+	Sweep2 *[2]Axis
+	// Sensitivity asks for a one-at-a-time sensitivity analysis.
+	Sensitivity *Sensitivity
+	// Difference lists pairs of variants whose difference in each outcome's
+	// probability is estimated.
+	Difference []Pair
+	// Convergence lists increasing replicate counts at which the first
+	// variant's estimates are reported.
+	Convergence []int
+	// Verification runs the engine against closed-form games.
+	Verification bool
+	// Figures lists the figures to draw.
+	Figures []string
+	// Includes are other experiments run along with this one, each into
+	// its own subdirectory.
+	Includes []*Spec
+
+	lines        map[string]int // line of each top-level field, for later checks
+	includeNames []include
+}
+
+// Variant is one cell of the comparison: a scenario variant (names joined
+// by "+") with some parameters pinned, reported under Label.
+type Variant struct {
+	Label   string
+	Variant string
+	Fixed   []Fix
+	Line    int
+}
+
+// Fix pins every parameter whose dotted path matches Param (where * matches
+// any run of characters) at Value.
+type Fix struct {
+	Param string
+	Value float64
+	Line  int
+}
+
+// Axis is one swept parameter and the values it takes.
+type Axis struct {
+	Param  string
+	Label  string
+	Values []float64
+	Line   int
+}
+
+// Name returns the axis's label, or its parameter path.
+func (a Axis) Name() string {
+	if a.Label != "" {
+		return a.Label
+	}
+	return a.Param
+}
+
+// Sensitivity is a one-at-a-time sensitivity analysis: each uncertain
+// parameter of Variant pinned at its low and at its high bound.
+type Sensitivity struct {
+	Variant string
+	Outcome string
+	// Params lists the parameter paths to vary; nil means every uncertain
+	// parameter.
+	Params []string
+	// N overrides the spec's N for the sensitivity cells when positive.
+	N    int
+	Line int
+}
+
+// Pair is a difference P(A) − P(B) between two variant labels.
+type Pair struct {
+	A, B string
+	Line int
+}
+
+// Problem is one thing wrong with an experiment file.
+type Problem struct {
+	File  string
+	Line  int
+	Field string
+	Msg   string
+}
+
+func (p Problem) Error() string {
+	var b strings.Builder
+	b.WriteString(p.File)
+	if p.Line > 0 {
+		fmt.Fprintf(&b, ":%d", p.Line)
+	}
+	if p.Field != "" {
+		b.WriteString(": ")
+		b.WriteString(p.Field)
+	}
+	b.WriteString(": ")
+	b.WriteString(p.Msg)
+	return b.String()
+}
+
+// Problems is every problem found in an experiment file.
+type Problems []Problem
+
+func (ps Problems) Error() string {
+	lines := make([]string, len(ps))
+	for i, p := range ps {
+		lines[i] = p.Error()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Load reads and parses the experiment file at path, and the files it
+// includes. It checks the file's structure and numbers; Plan checks it
+// against the scenario.
+func Load(path string) (*Spec, error) {
+	return load(path, nil)
+}
+
+func load(path string, stack []string) (*Spec, error) {
+	for _, s := range stack {
+		if s == path {
+			return nil, Problems{{File: path, Field: "includes", Msg: "includes itself through " + strings.Join(append(stack, path), " -> ")}}
+		}
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	s, err := Parse(path, b)
+	if err != nil {
+		return nil, err
+	}
+	var ps Problems
+	for _, inc := range s.includeNames {
+		p := inc.name
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(filepath.Dir(path), p)
+		}
+		sub, err := load(p, append(stack, path))
+		if err != nil {
+			if sp, ok := err.(Problems); ok {
+				ps = append(ps, sp...)
+				continue
+			}
+			ps = append(ps, Problem{File: path, Line: inc.line, Field: "includes", Msg: err.Error()})
+			continue
+		}
+		s.Includes = append(s.Includes, sub)
+	}
+	seen := map[string]bool{}
+	for _, sub := range s.Includes {
+		if seen[sub.Name] {
+			ps = append(ps, Problem{File: path, Line: s.lines["includes"], Field: "includes", Msg: fmt.Sprintf("two included experiments are named %q; their output directories would collide", sub.Name)})
+		}
+		seen[sub.Name] = true
+	}
+	if len(ps) > 0 {
+		return nil, ps
+	}
+	return s, nil
+}
+
+type include struct {
+	name string
+	line int
+}
+
+// parser collects the problems of one file.
+type parser struct {
+	file string
+	ps   Problems
+}
+
+func (p *parser) add(n *yaml.Node, field, format string, args ...any) {
+	line := 0
+	if n != nil {
+		line = n.Line
+	}
+	p.ps = append(p.ps, Problem{File: p.file, Line: line, Field: field, Msg: fmt.Sprintf(format, args...)})
+}
+
+// fields checks that n is a mapping whose keys are all in allowed, and
+// returns its values by key.
+func (p *parser) fields(n *yaml.Node, field string, allowed ...string) map[string]*yaml.Node {
+	if n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	if n.Kind != yaml.MappingNode {
+		p.add(n, field, "must be a mapping with fields %s", strings.Join(allowed, ", "))
+		return nil
+	}
+	out := map[string]*yaml.Node{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		ok := false
+		for _, a := range allowed {
+			ok = ok || a == k.Value
+		}
+		f := join(field, k.Value)
+		switch {
+		case !ok:
+			s := append([]string(nil), allowed...)
+			sort.Strings(s)
+			p.add(k, f, "unknown field; allowed here: %s", strings.Join(s, ", "))
+		case out[k.Value] != nil:
+			p.add(k, f, "given twice")
+		default:
+			out[k.Value] = v
+		}
+	}
+	return out
+}
+
+func join(path, k string) string {
+	if path == "" {
+		return k
+	}
+	return path + "." + k
+}
+
+func (p *parser) str(n *yaml.Node, field string) string {
+	if n.Kind != yaml.ScalarNode {
+		p.add(n, field, "must be a string")
+		return ""
+	}
+	return n.Value
+}
+
+func (p *parser) strs(n *yaml.Node, field string) []string {
+	if n.Kind != yaml.SequenceNode {
+		p.add(n, field, "must be a list of strings")
+		return nil
+	}
+	var out []string
+	for i, c := range n.Content {
+		out = append(out, p.str(c, fmt.Sprintf("%s[%d]", field, i)))
+	}
+	return out
+}
+
+func (p *parser) int(n *yaml.Node, field string, lo, hi int) int {
+	v, err := strconv.Atoi(n.Value)
+	if n.Kind != yaml.ScalarNode || err != nil {
+		p.add(n, field, "must be an integer in [%d, %d], got %q", lo, hi, n.Value)
+		return 0
+	}
+	if v < lo || v > hi {
+		p.add(n, field, "must be in [%d, %d], got %d", lo, hi, v)
+	}
+	return v
+}
+
+func (p *parser) float(n *yaml.Node, field string) float64 {
+	v, err := strconv.ParseFloat(n.Value, 64)
+	if n.Kind != yaml.ScalarNode || err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		p.add(n, field, "must be a finite number, got %q", n.Value)
+		return math.NaN()
+	}
+	return v
+}
+
+func (p *parser) bool(n *yaml.Node, field string) bool {
+	var v bool
+	if n.Kind != yaml.ScalarNode || n.Decode(&v) != nil {
+		p.add(n, field, "must be true or false, got %q", n.Value)
+	}
+	return v
+}
+
+var yamlLine = regexp.MustCompile(`line (\d+): `)
+
+// yamlProblem turns a YAML syntax error into a Problem with its line.
+func yamlProblem(name string, err error) Problem {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	line := 0
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		line, _ = strconv.Atoi(m[1])
+		msg = strings.Replace(msg, m[0], "", 1)
+	}
+	return Problem{File: name, Line: line, Msg: msg}
+}
+
+// maxN bounds replicate counts, so that a typo does not run for days.
+const maxN = 100_000_000
+
+// Parse parses an experiment file's bytes; name is used in error messages.
+// Included files are not read (Load reads them).
+func Parse(name string, data []byte) (*Spec, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, Problems{yamlProblem(name, err)}
+	}
+	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
+		return nil, Problems{{File: name, Msg: "empty experiment file; it needs at least name"}}
+	}
+	p := &parser{file: name}
+	s := p.spec(doc.Content[0])
+	if len(p.ps) > 0 {
+		return nil, p.ps
+	}
+	s.File = name
+	return s, nil
+}
+
+func (p *parser) spec(root *yaml.Node) *Spec {
+	s := &Spec{Level: 0.95, Seed: 1, lines: map[string]int{}}
+	f := p.fields(root, "", "name", "scenario", "variants", "readings", "n", "seed", "level", "outcomes", "fixed",
+		"sweep", "sweep2", "sensitivity", "difference", "convergence", "verification", "figures", "includes")
+	if f == nil {
+		return s
+	}
+	for k, v := range f {
+		s.lines[k] = v.Line
+	}
+	if n := f["name"]; n == nil {
+		p.add(root, "name", "is required: it names the experiment and its output directory")
+	} else {
+		s.Name = p.str(n, "name")
+		if s.Name != "" && (strings.ContainsAny(s.Name, `/\ `) || s.Name == "." || s.Name == "..") {
+			p.add(n, "name", "must be a plain directory name without spaces or slashes, got %q", s.Name)
+		}
+	}
+	if n := f["scenario"]; n != nil {
+		s.Scenario = p.str(n, "scenario")
+	}
+	if n := f["variants"]; n != nil {
+		p.variants(s, n)
+	}
+	if n := f["readings"]; n != nil {
+		s.Readings = p.strs(n, "readings")
+		if len(s.Readings) == 0 && n.Kind == yaml.SequenceNode {
+			p.add(n, "readings", "is empty; list at least one reading or leave the field out")
+		}
+	}
+	if n := f["n"]; n != nil {
+		s.N = p.int(n, "n", 1, maxN)
+	}
+	if n := f["seed"]; n != nil {
+		v, err := strconv.ParseUint(n.Value, 10, 64)
+		if n.Kind != yaml.ScalarNode || err != nil {
+			p.add(n, "seed", "must be an integer in [0, 2^64-1], got %q", n.Value)
+		}
+		s.Seed = v
+	}
+	if n := f["level"]; n != nil {
+		s.Level = p.float(n, "level")
+		if !(s.Level > 0 && s.Level < 1) && !math.IsNaN(s.Level) {
+			p.add(n, "level", "must be in (0, 1), e.g. 0.95, got %v", s.Level)
+		}
+	}
+	if n := f["outcomes"]; n != nil {
+		s.Outcomes = p.strs(n, "outcomes")
+	}
+	if n := f["fixed"]; n != nil {
+		s.Fixed = p.fixes(n, "fixed")
+	}
+	if n := f["sweep"]; n != nil {
+		a := p.axis(n, "sweep")
+		s.Sweep = &a
+	}
+	if n := f["sweep2"]; n != nil {
+		g := p.fields(n, "sweep2", "x", "y")
+		if g != nil {
+			if g["x"] == nil || g["y"] == nil {
+				p.add(n, "sweep2", "needs both x and y axes, each {param, values} or {param, from, to, steps}")
+			} else {
+				s.Sweep2 = &[2]Axis{p.axis(g["x"], "sweep2.x"), p.axis(g["y"], "sweep2.y")}
+			}
+		}
+	}
+	if n := f["sensitivity"]; n != nil {
+		s.Sensitivity = p.sensitivity(n)
+	}
+	if n := f["difference"]; n != nil {
+		if n.Kind != yaml.SequenceNode || len(n.Content) == 0 {
+			p.add(n, "difference", "must be a non-empty list of {a: variant, b: variant}")
+		} else {
+			for i, c := range n.Content {
+				fd := fmt.Sprintf("difference[%d]", i)
+				g := p.fields(c, fd, "a", "b")
+				if g == nil {
+					continue
+				}
+				if g["a"] == nil || g["b"] == nil {
+					p.add(c, fd, "needs both a and b")
+					continue
+				}
+				s.Difference = append(s.Difference, Pair{A: p.str(g["a"], fd+".a"), B: p.str(g["b"], fd+".b"), Line: c.Line})
+			}
+		}
+	}
+	if n := f["convergence"]; n != nil {
+		if n.Kind != yaml.SequenceNode || len(n.Content) == 0 {
+			p.add(n, "convergence", "must be a non-empty list of increasing replicate counts, e.g. [100, 1000, 10000]")
+		} else {
+			for i, c := range n.Content {
+				v := p.int(c, fmt.Sprintf("convergence[%d]", i), 1, maxN)
+				if len(s.Convergence) > 0 && v <= s.Convergence[len(s.Convergence)-1] {
+					p.add(c, fmt.Sprintf("convergence[%d]", i), "must be greater than the previous count %d", s.Convergence[len(s.Convergence)-1])
+				}
+				s.Convergence = append(s.Convergence, v)
+			}
+		}
+	}
+	if n := f["verification"]; n != nil {
+		s.Verification = p.bool(n, "verification")
+	}
+	if n := f["includes"]; n != nil {
+		for i, name := range p.strs(n, "includes") {
+			s.includeNames = append(s.includeNames, include{name, n.Content[i].Line})
+		}
+	}
+	p.figures(s, f["figures"], root)
+	p.coherence(s, f, root)
+	return s
+}
+
+func (p *parser) variants(s *Spec, n *yaml.Node) {
+	if n.Kind == yaml.ScalarNode {
+		if n.Value != "all" {
+			p.add(n, "variants", `must be "all" (every policy variant) or a list of variant names, got %q`, n.Value)
+		}
+		s.AllPolicies = true
+		return
+	}
+	if n.Kind != yaml.SequenceNode {
+		p.add(n, "variants", `must be "all" or a list of variants (names, or {name, variant, fixed})`)
+		return
+	}
+	if len(n.Content) == 0 {
+		p.add(n, "variants", "is empty; list at least one variant")
+	}
+	for i, c := range n.Content {
+		fd := fmt.Sprintf("variants[%d]", i)
+		if c.Kind == yaml.ScalarNode {
+			if c.Value == "" {
+				p.add(c, fd, "empty variant name (use base for the unmodified scenario)")
+			}
+			s.Variants = append(s.Variants, Variant{Label: c.Value, Variant: c.Value, Line: c.Line})
+			continue
+		}
+		g := p.fields(c, fd, "name", "variant", "fixed")
+		if g == nil {
+			continue
+		}
+		v := Variant{Line: c.Line, Variant: "base"}
+		if g["name"] == nil {
+			p.add(c, fd, "needs name, the label it is reported under")
+		} else {
+			v.Label = p.str(g["name"], fd+".name")
+		}
+		if g["variant"] != nil {
+			v.Variant = p.str(g["variant"], fd+".variant")
+		}
+		if g["fixed"] != nil {
+			v.Fixed = p.fixes(g["fixed"], fd+".fixed")
+		}
+		s.Variants = append(s.Variants, v)
+	}
+}
+
+func (p *parser) fixes(n *yaml.Node, field string) []Fix {
+	if n.Kind != yaml.SequenceNode || len(n.Content) == 0 {
+		p.add(n, field, "must be a non-empty list of {param: dotted.path, value: number}")
+		return nil
+	}
+	var out []Fix
+	for i, c := range n.Content {
+		fd := fmt.Sprintf("%s[%d]", field, i)
+		g := p.fields(c, fd, "param", "value")
+		if g == nil {
+			continue
+		}
+		if g["param"] == nil || g["value"] == nil {
+			p.add(c, fd, "needs both param and value")
+			continue
+		}
+		out = append(out, Fix{Param: p.str(g["param"], fd+".param"), Value: p.float(g["value"], fd+".value"), Line: c.Line})
+	}
+	return out
+}
+
+// maxSteps bounds a sweep's grid.
+const maxSteps = 1000
+
+func (p *parser) axis(n *yaml.Node, field string) Axis {
+	a := Axis{Line: n.Line}
+	g := p.fields(n, field, "param", "label", "values", "from", "to", "steps")
+	if g == nil {
+		return a
+	}
+	if g["param"] == nil {
+		p.add(n, field, "needs param, a dotted parameter path from negsim scenario")
+	} else {
+		a.Param = p.str(g["param"], field+".param")
+	}
+	if g["label"] != nil {
+		a.Label = p.str(g["label"], field+".label")
+	}
+	grid := g["from"] != nil || g["to"] != nil || g["steps"] != nil
+	switch {
+	case g["values"] != nil && grid:
+		p.add(n, field, "give either values or from, to and steps, not both")
+	case g["values"] != nil:
+		v := g["values"]
+		if v.Kind != yaml.SequenceNode || len(v.Content) == 0 {
+			p.add(v, field+".values", "must be a non-empty list of numbers")
+			break
+		}
+		for i, c := range v.Content {
+			a.Values = append(a.Values, p.float(c, fmt.Sprintf("%s.values[%d]", field, i)))
+		}
+	case grid:
+		if g["from"] == nil || g["to"] == nil || g["steps"] == nil {
+			p.add(n, field, "a grid needs all of from, to and steps")
+			break
+		}
+		from, to := p.float(g["from"], field+".from"), p.float(g["to"], field+".to")
+		steps := p.int(g["steps"], field+".steps", 2, maxSteps)
+		if steps >= 2 && !math.IsNaN(from) && !math.IsNaN(to) {
+			if from >= to {
+				p.add(g["to"], field+".to", "must be greater than from (%g), got %g", from, to)
+			}
+			for i := range steps {
+				a.Values = append(a.Values, from+(to-from)*float64(i)/float64(steps-1))
+			}
+		}
+	default:
+		p.add(n, field, "is empty: give values: [...] or from, to and steps")
+	}
+	return a
+}
+
+func (p *parser) sensitivity(n *yaml.Node) *Sensitivity {
+	se := &Sensitivity{Line: n.Line, Outcome: "ceasefire"}
+	g := p.fields(n, "sensitivity", "variant", "outcome", "params", "n")
+	if g == nil {
+		return se
+	}
+	if g["variant"] != nil {
+		se.Variant = p.str(g["variant"], "sensitivity.variant")
+	}
+	if g["outcome"] != nil {
+		se.Outcome = p.str(g["outcome"], "sensitivity.outcome")
+	}
+	if g["n"] != nil {
+		se.N = p.int(g["n"], "sensitivity.n", 1, maxN)
+	}
+	if v := g["params"]; v != nil {
+		switch {
+		case v.Kind == yaml.ScalarNode && v.Value == "all":
+		case v.Kind == yaml.SequenceNode && len(v.Content) > 0:
+			se.Params = p.strs(v, "sensitivity.params")
+		default:
+			p.add(v, "sensitivity.params", `must be "all" or a non-empty list of parameter paths`)
+		}
+	}
+	return se
+}
+
+func (p *parser) figures(s *Spec, n, root *yaml.Node) {
+	if n == nil {
+		// Default: every figure the experiment has data for.
+		if s.AllPolicies || len(s.Variants) > 0 {
+			s.Figures = append(s.Figures, "variants")
+		}
+		for _, x := range []struct {
+			on   bool
+			name string
+		}{{s.Sweep != nil, "sweep"}, {s.Sweep2 != nil, "heatmap"}, {s.Sensitivity != nil, "tornado"},
+			{len(s.Convergence) > 0, "convergence"}, {len(s.Difference) > 0, "difference"}, {s.Verification, "verification"}} {
+			if x.on {
+				s.Figures = append(s.Figures, x.name)
+			}
+		}
+		return
+	}
+	for i, name := range p.strs(n, "figures") {
+		c := n.Content[i]
+		fd := fmt.Sprintf("figures[%d]", i)
+		need, what := true, ""
+		switch name {
+		case "variants", "byround":
+			need, what = s.AllPolicies || len(s.Variants) > 0, "variants"
+		case "sweep":
+			need, what = s.Sweep != nil, "sweep"
+		case "heatmap":
+			need, what = s.Sweep2 != nil, "sweep2"
+		case "tornado":
+			need, what = s.Sensitivity != nil, "sensitivity"
+		case "convergence":
+			need, what = len(s.Convergence) > 0, "convergence"
+		case "difference":
+			need, what = len(s.Difference) > 0, "difference"
+		case "verification":
+			need, what = s.Verification, "verification: true"
+		default:
+			p.add(c, fd, "unknown figure %q; allowed: %s", name, strings.Join(FigureNames, ", "))
+			continue
+		}
+		if !need {
+			p.add(c, fd, "figure %s needs %s in the experiment", name, what)
+		}
+		for _, f := range s.Figures {
+			if f == name {
+				p.add(c, fd, "figure %s listed twice", name)
+			}
+		}
+		s.Figures = append(s.Figures, name)
+	}
+}
+
+// coherence checks what no single field can.
+func (p *parser) coherence(s *Spec, f map[string]*yaml.Node, root *yaml.Node) {
+	hasVariants := s.AllPolicies || len(s.Variants) > 0
+	for _, k := range []string{"sweep", "sweep2", "sensitivity", "difference", "convergence", "readings", "outcomes", "fixed"} {
+		if f[k] != nil && !hasVariants && !(k == "sensitivity" && s.Sensitivity != nil && s.Sensitivity.Variant != "") {
+			p.add(f[k], k, "needs variants to apply to")
+		}
+	}
+	if (hasVariants || s.Sensitivity != nil) && f["n"] == nil {
+		p.add(root, "n", "is required: the number of replicates per cell, in [1, %d]", maxN)
+	}
+	if k := len(s.Convergence); k > 0 && s.N > 0 && s.Convergence[k-1] > s.N {
+		p.add(f["convergence"], "convergence", "the last count %d exceeds n = %d; the estimates at each count are prefixes of the n replicates", s.Convergence[k-1], s.N)
+	}
+	if !hasVariants && !s.Verification && s.Sensitivity == nil && f["includes"] == nil {
+		p.add(root, "", "the experiment runs nothing: give variants, verification: true or includes")
+	}
+	if s.AllPolicies && len(s.Difference) > 0 {
+		// Labels of "all" are only known with the scenario; Plan checks them.
+		return
+	}
+	labels := map[string]bool{}
+	for _, v := range s.Variants {
+		if labels[v.Label] && v.Label != "" {
+			p.add(f["variants"], "variants", "label %q used twice", v.Label)
+		}
+		labels[v.Label] = true
+	}
+	for i, d := range s.Difference {
+		for _, x := range []string{d.A, d.B} {
+			if x == "" {
+				continue
+			}
+			if !labels[x] && !labels[strings.SplitN(x, "+", 2)[0]] {
+				p.add(f["difference"], fmt.Sprintf("difference[%d]", i), "%q is not one of the experiment's variants (%s)", x, strings.Join(sortedKeys(labels), ", "))
+			}
+		}
+	}
+}
+
+func sortedKeys(m map[string]bool) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

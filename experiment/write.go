@@ -1,0 +1,319 @@
+package experiment
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/csv"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+
+	"github.com/negsim/negsim/figures"
+	"github.com/negsim/negsim/stats"
+)
+
+// Manifest is what manifest.json records about an experiment's output:
+// enough to rerun it and to tell whether two outputs should be equal.
+type Manifest struct {
+	Name             string   `json:"name"`
+	ExperimentFile   string   `json:"experiment_file"`
+	ExperimentSHA256 string   `json:"experiment_sha256"`
+	Scenario         string   `json:"scenario,omitempty"`
+	ScenarioFile     string   `json:"scenario_file,omitempty"`
+	ScenarioSHA256   string   `json:"scenario_sha256,omitempty"`
+	Seed             uint64   `json:"seed"`
+	N                int      `json:"n"`
+	Level            float64  `json:"level"`
+	Variants         []string `json:"variants,omitempty"`
+	Outcomes         []string `json:"outcomes,omitempty"`
+	Cells            int      `json:"cells"`
+	Replicates       int64    `json:"replicates"`
+	Figures          []string `json:"figures,omitempty"`
+	Command          string   `json:"command"`
+	GOARCH           string   `json:"goarch"`
+	GOOS             string   `json:"goos"`
+	GoVersion        string   `json:"go_version"`
+}
+
+// VerifyCSV, when the spec asks for verification, returns the bytes of
+// verification.csv. It is a variable so that the package does not depend
+// on the verification code's internals.
+var VerifyCSV func(ctx context.Context) ([]byte, error)
+
+// WriteFiles writes the CSV tables and manifest.json of p (and of each
+// include, into dir/NAME) after Run. command is recorded in the manifest.
+// It does not draw figures.
+func WriteFiles(ctx context.Context, p *Plan, dir, command string) error {
+	for _, ip := range p.Includes {
+		if err := WriteFiles(ctx, ip, filepath.Join(dir, ip.Spec.Name), command); err != nil {
+			return err
+		}
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	files := map[string][][]string{}
+	var order []string
+	put := func(name string, rows [][]string) {
+		files[name] = rows
+		order = append(order, name)
+	}
+	spec := p.Spec
+	if len(p.main) > 0 {
+		put("summary.csv", p.summary())
+		if contains(spec.Figures, "byround") {
+			put("byround.csv", p.byRound())
+		}
+	}
+	if p.sweep != nil {
+		put("sweep.csv", p.sweepRows())
+	}
+	if p.heat != nil {
+		put("heatmap.csv", p.heatRows())
+	}
+	if p.sens != nil {
+		put("sensitivity.csv", p.sensRows())
+	}
+	if len(spec.Convergence) > 0 {
+		put("convergence.csv", p.convRows())
+	}
+	if len(spec.Difference) > 0 {
+		put("difference.csv", p.diffRows())
+	}
+	for _, name := range order {
+		var b bytes.Buffer
+		w := csv.NewWriter(&b)
+		if err := w.WriteAll(files[name]); err != nil {
+			return err
+		}
+		if err := WriteFileAtomic(filepath.Join(dir, name), b.Bytes()); err != nil {
+			return err
+		}
+	}
+	if spec.Verification {
+		if VerifyCSV == nil {
+			return fmt.Errorf("%s: verification: this build has no verification code", spec.File)
+		}
+		b, err := VerifyCSV(ctx)
+		if err != nil {
+			return fmt.Errorf("%s: verification: %w", spec.File, err)
+		}
+		if err := WriteFileAtomic(filepath.Join(dir, "verification.csv"), b); err != nil {
+			return err
+		}
+	}
+	return WriteFileAtomic(filepath.Join(dir, "manifest.json"), p.manifest(command))
+}
+
+func (p *Plan) manifest(command string) []byte {
+	spec := p.Spec
+	raw, _ := os.ReadFile(spec.File)
+	h := sha256.Sum256(raw)
+	m := Manifest{Name: spec.Name, ExperimentFile: filepath.ToSlash(spec.File), ExperimentSHA256: hex.EncodeToString(h[:]),
+		Seed: spec.Seed, N: spec.N, Level: spec.Level, Variants: p.Labels, Outcomes: p.Outcomes, Cells: len(p.jobs),
+		Figures: spec.Figures, Command: command, GOARCH: runtime.GOARCH, GOOS: runtime.GOOS, GoVersion: runtime.Version()}
+	if len(p.jobs) == 0 {
+		m.Outcomes = nil
+	}
+	for _, j := range p.jobs {
+		m.Replicates += j.counts.N
+	}
+	if p.Scenario != nil {
+		m.Scenario, m.ScenarioFile, m.ScenarioSHA256 = p.Scenario.Name, filepath.ToSlash(p.Scenario.File), p.Scenario.SHA256()
+		if spec.Scenario == "" {
+			m.ScenarioFile = "(embedded) " + m.ScenarioFile
+		}
+	}
+	b, _ := json.MarshalIndent(m, "", "  ")
+	return append(b, '\n')
+}
+
+// WriteFileAtomic writes data to a temporary file in path's directory and
+// renames it over path, so that readers never see a partial file.
+func WriteFileAtomic(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(f.Name(), 0o644)
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+	}
+	return err
+}
+
+// Number formats.
+func fp(x float64) string {
+	s := strconv.FormatFloat(x, 'f', 6, 64)
+	if s == "-0.000000" {
+		s = "0.000000"
+	}
+	return s
+}
+
+func fx(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+
+func fi(x int64) string { return strconv.FormatInt(x, 10) }
+
+// successes returns the count of replicates reaching outcome o.
+func (c *Counts) successes(o int) int64 {
+	var s int64
+	for _, v := range c.Hist[o] {
+		s += v
+	}
+	return s
+}
+
+// estimate returns successes, n, p and the Wilson interval as CSV fields.
+func (p *Plan) estimate(x, n int64) []string {
+	lo, hi := stats.Wilson(int(x), int(n), p.Spec.Level)
+	pr := 0.0
+	if n > 0 {
+		pr = float64(x) / float64(n)
+	}
+	return []string{fi(x), fi(n), fp(pr), fp(lo), fp(hi)}
+}
+
+func (p *Plan) summary() [][]string {
+	rows := [][]string{{"variant", "outcome", "successes", "n", "p", "ci_low", "ci_high", "mean_round", "median_round"}}
+	for li, label := range p.Labels {
+		c := &p.jobs[p.main[li]].counts
+		for o, name := range p.Outcomes {
+			x := c.successes(o)
+			mean, median := "", ""
+			if x > 0 {
+				var sum, acc int64
+				med := int64(-1)
+				for r, v := range c.Hist[o] {
+					sum += int64(r) * v
+					acc += v
+					if med < 0 && acc >= (x+1)/2 {
+						med = int64(r)
+					}
+				}
+				mean, median = strconv.FormatFloat(float64(sum)/float64(x), 'f', 3, 64), fi(med)
+			}
+			rows = append(rows, append(append([]string{label, name}, p.estimate(x, c.N)[:5]...), mean, median))
+		}
+	}
+	return rows
+}
+
+func (p *Plan) byRound() [][]string {
+	rows := [][]string{{"variant", "outcome", "round", "successes", "n", "p", "ci_low", "ci_high"}}
+	for li, label := range p.Labels {
+		c := &p.jobs[p.main[li]].counts
+		for o, name := range p.Outcomes {
+			var acc int64
+			for r := range p.Horizon {
+				acc += c.Hist[o][r]
+				rows = append(rows, append([]string{label, name, strconv.Itoa(r)}, p.estimate(acc, c.N)...))
+			}
+		}
+	}
+	return rows
+}
+
+func (p *Plan) sweepRows() [][]string {
+	rows := [][]string{{"variant", "lever", "x", "outcome", "successes", "n", "p", "ci_low", "ci_high"}}
+	a := p.Spec.Sweep
+	for li, label := range p.Labels {
+		for xi, x := range a.Values {
+			c := &p.jobs[p.sweep[li][xi]].counts
+			for o, name := range p.Outcomes {
+				rows = append(rows, append([]string{label, a.Name(), fx(x), name}, p.estimate(c.successes(o), c.N)...))
+			}
+		}
+	}
+	return rows
+}
+
+func (p *Plan) heatRows() [][]string {
+	rows := [][]string{{"variant", "lever_x", "x", "lever_y", "y", "outcome", "successes", "n", "p", "ci_low", "ci_high"}}
+	g := p.Spec.Sweep2
+	for li, label := range p.Labels {
+		for xi, x := range g[0].Values {
+			for yi, y := range g[1].Values {
+				c := &p.jobs[p.heat[li][xi][yi]].counts
+				for o, name := range p.Outcomes {
+					rows = append(rows, append([]string{label, g[0].Name(), fx(x), g[1].Name(), fx(y), name}, p.estimate(c.successes(o), c.N)...))
+				}
+			}
+		}
+	}
+	return rows
+}
+
+func (p *Plan) sensRows() [][]string {
+	rows := [][]string{{"parameter", "outcome", "low", "high", "p_low", "ci_low_low", "ci_low_high", "p_high", "ci_high_low", "ci_high_high", "p_base"}}
+	s := p.sens
+	o := s.outcome
+	base := &p.jobs[s.base].counts
+	pb := p.estimate(base.successes(o), base.N)[2]
+	for i, name := range s.params {
+		lo, hi := &p.jobs[s.lowJ[i]].counts, &p.jobs[s.highJ[i]].counts
+		el, eh := p.estimate(lo.successes(o), lo.N), p.estimate(hi.successes(o), hi.N)
+		rows = append(rows, []string{name, p.Outcomes[o], fx(s.lo[i]), fx(s.hi[i]), el[2], el[3], el[4], eh[2], eh[3], eh[4], pb})
+	}
+	return rows
+}
+
+func (p *Plan) convRows() [][]string {
+	rows := [][]string{{"variant", "outcome", "n", "successes", "p", "ci_low", "ci_high"}}
+	c := &p.jobs[p.main[0]].counts
+	for o, name := range p.Outcomes {
+		var acc int64
+		for k, n := range p.Spec.Convergence {
+			acc += c.Buckets[k][o]
+			e := p.estimate(acc, int64(n))
+			rows = append(rows, []string{p.Labels[0], name, e[1], e[0], e[2], e[3], e[4]})
+		}
+	}
+	return rows
+}
+
+func (p *Plan) diffRows() [][]string {
+	rows := [][]string{{"variant_a", "variant_b", "outcome", "p_a", "p_b", "diff", "ci_low", "ci_high"}}
+	for _, d := range p.Spec.Difference {
+		a := &p.jobs[p.main[indexOf(p.Labels, d.A)]].counts
+		b := &p.jobs[p.main[indexOf(p.Labels, d.B)]].counts
+		for o, name := range p.Outcomes {
+			xa, xb := a.successes(o), b.successes(o)
+			diff, lo, hi := stats.DiffCI(int(xa), int(a.N), int(xb), int(b.N), p.Spec.Level)
+			rows = append(rows, []string{d.A, d.B, name, fp(float64(xa) / float64(a.N)), fp(float64(xb) / float64(b.N)), fp(diff), fp(lo), fp(hi)})
+		}
+	}
+	return rows
+}
+
+// Draw draws every figure of p's output directory dir (and of its
+// includes) from the CSV files there, with package figures.
+func Draw(p *Plan, dir string) ([]string, error) {
+	var all []string
+	for _, ip := range p.Includes {
+		w, err := Draw(ip, filepath.Join(dir, ip.Spec.Name))
+		all = append(all, w...)
+		if err != nil {
+			return all, err
+		}
+	}
+	if len(p.jobs) == 0 && !p.Spec.Verification {
+		return all, nil
+	}
+	w, err := figures.DrawDir(dir)
+	return append(all, w...), err
+}
