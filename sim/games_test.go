@@ -1,6 +1,7 @@
 package sim_test
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -124,7 +125,7 @@ func TestGamesAllocateNothing(t *testing.T) {
 	}
 }
 
-var gameFiles = []string{"rubinstein.yaml"}
+var gameFiles = []string{"rubinstein.yaml", "tactic.yaml", "baron_ferejohn.yaml", "median.yaml"}
 
 // TestCheckProtocols checks that a malformed game table is refused with an
 // error naming the table or stance and the field, not a panic.
@@ -178,4 +179,174 @@ outcomes:
 	}
 }
 
-var _ = stats.MeanCI
+// TestTacticCrossing checks two time-dependent tactics (Faratin, Sierra &
+// Jennings 1998, §4.2.1; the GENIUS time-dependent agents) with e_a = 0.5,
+// e_b = 1, k = 0, Pmin = 0, Pmax = 1. Their targets 1-t² and 1-t become
+// compatible where (1-t²) + (1-t) = 1, i.e. t² + t - 1 = 0, t* = (√5-1)/2 =
+// 0.6180339887…, and a then holds 1-t*² = t* (anchors.md). The engine agrees
+// in the first round r with r/T ≥ t*, so its error is O(1/T); by hand:
+// T = 10 agrees at r = 7 (b proposes, a gets 0.7, error 0.082), T = 100 at
+// r = 62 (a proposes, keeps 1-0.62² = 0.6156, error 0.0024), T = 1000 at
+// r = 619 (a gets 0.619, error 0.00097), T = 10000 at r = 6181 (a gets
+// 0.6181, error 0.000066).
+func TestTacticCrossing(t *testing.T) {
+	sc := loadGame(t, "tactic.yaml")
+	tStar := (math.Sqrt(5) - 1) / 2
+	prev := math.Inf(1)
+	for _, T := range []int{10, 100, 1000, 10000} {
+		m := compileGame(t, sc, T, nil)
+		res := sim.NewState(m).Run(1, 1, nil)
+		got := gameShare(t, m, res, "share_a")
+		errShare := math.Abs(got - tStar)
+		crossing := float64(res.OutcomeRound[0]) / float64(T)
+		if d := crossing - tStar; d < 0 || d > 1/float64(T) {
+			t.Errorf("T=%d: agreed at t=%g, want the first round at or after t*=%.10f", T, crossing, tStar)
+		}
+		if errShare >= prev {
+			t.Errorf("T=%d: error %.3g of a's share did not shrink (previous %.3g)", T, errShare, prev)
+		}
+		if T == 10000 && errShare > 1e-3 {
+			t.Errorf("T=%d: a's share %.6f, want within 1e-3 of t* = %.6f", T, got, tStar)
+		}
+		t.Logf("T=%5d: agreed at t=%.4f, a holds %.6f, error %.2g", T, crossing, got, errShare)
+		prev = errShare
+	}
+}
+
+// TestBaronFerejohn checks the legislative protocol against Baron & Ferejohn
+// (1989), "Bargaining in legislatures", APSR 83:1181–1206, Proposition 2
+// (closed rule, stationary equilibrium): with n players recognised with
+// probability 1/n, quota q (proposer included) and discount d, the proposer
+// keeps 1-d(q-1)/n, q-1 partners get d/n each, the others nothing, and the
+// first proposal passes. q = n is unanimity, the NATO-consensus case; q = 1 a
+// dictatorship of the proposer.
+func TestBaronFerejohn(t *testing.T) {
+	sc := loadGame(t, "baron_ferejohn.yaml")
+	const n = 5
+	for _, q := range []int{1, 2, 3, 4, 5} {
+		for _, d := range []float64{0.5, 0.9, 0.99, 1} {
+			c := *sc
+			c.Tables.Vals[0].Quota = q
+			fixed := map[string]float64{}
+			for j := 1; j <= n; j++ {
+				fixed[fmt.Sprintf("actors.p%d.tables.house.discount", j)] = d
+			}
+			m := compileGame(t, &c, 0, fixed)
+			st := sim.NewState(m)
+			wantProp, wantPart := 1-d*float64(q-1)/n, d/n
+			for i := range uint64(20) {
+				res := st.Run(3, i, nil)
+				if res.OutcomeRound[0] != 0 {
+					t.Fatalf("q=%d d=%g rep %d: agreed in round %d, want 0", q, d, i, res.OutcomeRound[0])
+				}
+				prop, part, zero := 0, 0, 0
+				for _, x := range res.Final {
+					switch x /= 100; {
+					case math.Abs(x-wantProp) <= 1e-9:
+						prop++
+					case math.Abs(x-wantPart) <= 1e-9:
+						part++
+					case x == 0:
+						zero++
+					default:
+						t.Errorf("q=%d d=%g rep %d: share %.12f is neither 1-d(q-1)/n = %.12f, d/n = %.12f nor 0", q, d, i, x, wantProp, wantPart)
+					}
+				}
+				if q > 1 && math.Abs(wantProp-wantPart) > 1e-9 && (prop != 1 || part != q-1) {
+					t.Errorf("q=%d d=%g rep %d: %d proposers and %d partners, want 1 and %d: %v", q, d, i, prop, part, q-1, res.Final)
+				}
+			}
+		}
+	}
+}
+
+// TestBaronFerejohnExpectedShare is a Monte Carlo over recognition: with
+// equal recognition probabilities each player's expected share is 1/n
+// (Baron & Ferejohn 1989: the ex ante value of the symmetric stationary
+// equilibrium). Each player's mean over 20,000 replicates must contain 1/n
+// in its 99% Student-t interval; the streams are fixed, so the check is
+// deterministic (with independent seeds it would fail for about 1% of
+// players).
+func TestBaronFerejohnExpectedShare(t *testing.T) {
+	sc := loadGame(t, "baron_ferejohn.yaml")
+	const reps = 20000
+	for _, q := range []int{3, 5} {
+		c := *sc
+		c.Tables.Vals[0].Quota = q
+		m := compileGame(t, &c, 0, nil)
+		st := sim.NewState(m)
+		n := len(m.Issues)
+		sum, sumSq := make([]float64, n), make([]float64, n)
+		for i := range uint64(reps) {
+			a, b := sim.Stream(20260101, "bf", i)
+			res := st.Run(a, b, nil)
+			for j, x := range res.Final {
+				sum[j] += x / 100
+				sumSq[j] += x / 100 * x / 100
+			}
+		}
+		for j := range n {
+			mean, lo, hi := stats.MeanCI(sum[j], sumSq[j], reps, 0.99)
+			if 1.0/float64(n) < lo || 1.0/float64(n) > hi {
+				t.Errorf("q=%d: %s's mean share %.5f, 99%% interval [%.5f, %.5f] excludes 1/n = %.5f", q, m.Issues[j], mean, lo, hi, 1.0/float64(n))
+			}
+		}
+	}
+}
+
+// weightedMedian returns the point where the weight of the ideals on either
+// side is less than half the total: the weighted median.
+func weightedMedian(ideal, w []float64) float64 {
+	var total float64
+	for _, x := range w {
+		total += x
+	}
+	for i, x := range ideal {
+		var left, right float64
+		for j, y := range ideal {
+			if y < x {
+				left += w[j]
+			}
+			if y > x {
+				right += w[j]
+			}
+		}
+		if left < total/2 && right < total/2 {
+			return ideal[i]
+		}
+	}
+	return math.NaN()
+}
+
+// TestWeightedMedian checks Black's (1948) median voter theorem with
+// weights power × salience: the majority table settles at the weighted
+// median of ideals. The file's own case, worked by hand in median.yaml:
+// ideals 20, 35, 50, 65, 85, weights 1, 1, 1, 1, 5×0.5 = 2.5; total 6.5,
+// cumulative 1, 2, 3 < 3.25 ≤ 4 at the fourth ideal: 65. The grid moves e's
+// salience s (weight 5s), the median being the ideal with less than half
+// the total weight strictly on either side:
+//
+//	s = 0.1: total 4.5, half 2.25; at 50 left 2, right 1.5   → 50
+//	s = 0.3: total 5.5, half 2.75; at 50 left 2, right 2.5   → 50
+//	s = 0.7: total 7.5, half 3.75; at 65 left 3, right 3.5   → 65
+//	s = 1:   total 9,   half 4.5;  at 85 left 4, right 0     → 85
+func TestWeightedMedian(t *testing.T) {
+	sc := loadGame(t, "median.yaml")
+	ideal := []float64{20, 35, 50, 65, 85}
+	for _, c := range []struct{ salE, want float64 }{{0.5, 65}, {0.1, 50}, {0.3, 50}, {0.7, 65}, {1, 85}} {
+		m := compileGame(t, sc, 0, map[string]float64{"actors.e.positions.policy.salience": c.salE})
+		if wm := weightedMedian(ideal, []float64{1, 1, 1, 1, 5 * c.salE}); wm != c.want {
+			t.Fatalf("salience %g: hand-computed median %g, helper says %g", c.salE, c.want, wm)
+		}
+		st := sim.NewState(m)
+		for i := range uint64(200) {
+			res := st.Run(5, i, nil)
+			if res.OutcomeRound[0] < 0 {
+				t.Fatalf("salience %g rep %d: did not settle in %d rounds", c.salE, i, m.Horizon)
+			}
+			if got := res.Final[0]; got != c.want {
+				t.Errorf("salience %g rep %d: settled at %g, want the weighted median %g", c.salE, i, got, c.want)
+			}
+		}
+	}
+}
