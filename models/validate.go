@@ -303,9 +303,6 @@ func (v *validator) institutions() {
 				v.add(line, f+".members", "is required for a %s institution", in.Kind)
 			}
 		}
-		if in.SilenceProb.Len() > 0 && !in.Silence {
-			v.add(line, f+".silence_prob", "is given but silence is false")
-		}
 		for j, m := range in.SilenceProb.Keys {
 			if !members[m] {
 				v.add(in.SilenceProb.Lines[j], f+".silence_prob."+m, "%s is not a member of %s", m, id)

@@ -55,8 +55,10 @@ func (t *TextTracer) Trace(e *TraceEvent) {
 		switch {
 		case !e.Accept && e.Silent:
 			verdict = "silent (lets it pass)"
-		case !e.Accept:
+		case !e.Accept && m.insts[e.Institution].kind == kindVeto:
 			verdict = "no (veto)"
+		case !e.Accept:
+			verdict = "no (objects)"
 		}
 		detail = fmt.Sprintf("%-20s P(yes)=%.3f", verdict, e.P)
 	case TraceDecision:

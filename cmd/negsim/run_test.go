@@ -1,0 +1,134 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files in testdata/")
+
+// cli runs negsim in-process and returns its exit code, stdout and stderr.
+func cli(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(args, strings.NewReader(""), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+// TestRunTraceGolden pins the trace of the embedded scenario for seed 7;
+// refresh with go test ./cmd/negsim -run Golden -update after an intended
+// change of the scenario or the engine.
+func TestRunTraceGolden(t *testing.T) {
+	for _, c := range []struct{ name, golden string }{
+		{"base", "run-trace-seed7.golden"},
+		{"full-plan+advocate", "run-trace-seed7-full-plan-advocate.golden"},
+	} {
+		code, out, errs := cli(t, "run", "--trace", "--seed", "7", "--variant", c.name)
+		require.Equal(t, 0, code, errs)
+		// Byte-identical on every run.
+		_, again, _ := cli(t, "run", "--trace", "--seed", "7", "--variant", c.name)
+		require.Equal(t, out, again)
+		path := filepath.Join("testdata", c.golden)
+		if *update {
+			require.NoError(t, os.WriteFile(path, []byte(out), 0o644))
+		}
+		want, err := os.ReadFile(path)
+		require.NoError(t, err)
+		assert.Equal(t, string(want), out)
+	}
+}
+
+func TestRunEveryActorTakesPart(t *testing.T) {
+	code, out, errs := cli(t, "run", "--trace", "--seed", "7", "--format", "json", "--variant", "full-plan")
+	require.Equal(t, 0, code, errs)
+	var res jsonResult
+	require.NoError(t, json.Unmarshal([]byte(out), &res))
+	seen := map[string]bool{}
+	for _, st := range res.Trace {
+		seen[st.Actor] = true
+	}
+	for _, a := range []string{"washington", "moscow", "kyiv", "belgrade", "pristina", "madrid", "athens", "bucharest", "bratislava", "beijing"} {
+		assert.True(t, seen[a], "%s takes no step in the trace", a)
+	}
+	assert.Contains(t, res.Outcomes, "ceasefire")
+}
+
+func TestRunSeedsDiffer(t *testing.T) {
+	outs := map[string]bool{}
+	for _, seed := range []string{"1", "2", "3", "4", "5", "6"} {
+		code, out, _ := cli(t, "run", "--seed", seed, "--format", "json")
+		require.Equal(t, 0, code)
+		var res jsonResult
+		require.NoError(t, json.Unmarshal([]byte(out), &res))
+		b, _ := json.Marshal(res.Params)
+		outs[string(b)] = true
+	}
+	assert.Greater(t, len(outs), 1, "different seeds should draw different parameters")
+}
+
+func TestValidate(t *testing.T) {
+	code, out, errs := cli(t, "validate")
+	require.Equal(t, 0, code, errs)
+	assert.Contains(t, out, "valid")
+
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.yaml")
+	require.NoError(t, os.WriteFile(bad, []byte("name: x\nhorizon: -3\nactors: {a: {power: {value: 2}}}\n"), 0o644))
+	code, _, errs = cli(t, "validate", bad)
+	assert.Equal(t, exitFailure, code)
+	assert.Contains(t, errs, bad+":3: actors.a.power: has neither source nor assumption")
+	assert.Contains(t, errs, "horizon: is -3; allowed range is 1 to")
+
+	bin := filepath.Join(dir, "bin.yaml")
+	require.NoError(t, os.WriteFile(bin, []byte{0, 1, 2, 3}, 0o644))
+	code, _, errs = cli(t, "validate", bin)
+	assert.Equal(t, exitFailure, code)
+	assert.Contains(t, errs, "is binary")
+
+	code, _, errs = cli(t, "run", "--scenario", bin)
+	assert.Equal(t, exitFailure, code)
+	assert.Contains(t, errs, "is binary")
+}
+
+func TestScenarioProvenance(t *testing.T) {
+	code, out, errs := cli(t, "scenario", "--variant", "full-plan+sceptic")
+	require.Equal(t, 0, code, errs)
+	n := 0
+	for _, line := range strings.Split(out, "\n") {
+		if !strings.HasPrefix(line, "actors.") && !strings.HasPrefix(line, "issues.") && !strings.HasPrefix(line, "linkages.") &&
+			!strings.HasPrefix(line, "institutions.") && !strings.HasPrefix(line, "tables.") && !strings.HasPrefix(line, "shocks.") {
+			continue
+		}
+		n++
+		ok := strings.Contains(line, "assumption: ") && !strings.HasSuffix(strings.TrimSpace(line), "assumption:") || strings.Contains(line, "source ")
+		assert.True(t, ok, "parameter without provenance: %s", line)
+	}
+	assert.Greater(t, n, 50)
+}
+
+func TestUsageErrors(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"run", "--format", "xml"}, "--format is \"xml\"; allowed: text, json"},
+		{[]string{"run", "--seed", "abc"}, "invalid argument \"abc\""},
+		{[]string{"run", "--variant", "nope"}, "unknown variant \"nope\""},
+		{[]string{"frobnicate"}, "unknown command"},
+	} {
+		code, _, errs := cli(t, c.args...)
+		assert.NotEqual(t, 0, code, c.args)
+		assert.Contains(t, errs, c.want, c.args)
+	}
+	code, out, _ := cli(t, "run", "--help")
+	assert.Equal(t, 0, code)
+	assert.Contains(t, out, "Example:")
+}
