@@ -62,11 +62,18 @@ const TieTol = 1e-12
 // work must have length at least 2n. It returns the number of iterations and
 // whether the largest change of the last one was below 1e-14. It allocates
 // nothing.
+//
+// The values are exact for equal recognition probabilities, the textbook
+// case. With unequal ones the stationary equilibrium may require proposers
+// to mix over coalitions with unequal probabilities (Eraslan 2002), which the
+// equal-probability tie rule cannot express: the iteration then cycles near
+// the equilibrium, stops after 2000 iterations and reports converged false,
+// leaving an approximation in v.
 func LegislativeValues(v, p, d []float64, q int, work []float64) (iterations int, converged bool) {
 	n := len(p)
 	copy(v, p)
 	cost, next := work[:n], work[n:2*n]
-	const maxIter = 100000
+	const maxIter = 2000
 	for it := 1; it <= maxIter; it++ {
 		for k := range n {
 			cost[k] = d[k] * v[k]
