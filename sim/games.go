@@ -200,8 +200,9 @@ func (s *State) stepAlternating(t, r int) {
 	s.settleGame(t, r, accepted, x)
 }
 
-// traceResponse reports a player's response: the share offered and the share
-// it required.
+// traceResponse reports a player's response. In division games U is the
+// share offered and R the share required; in majority votes U is the
+// proposal and R the status quo.
 func (s *State) traceResponse(t, r, a int, ok bool, offered, want float64) {
 	if s.tr == nil {
 		return

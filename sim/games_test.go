@@ -350,3 +350,19 @@ func TestWeightedMedian(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkGames times one replicate of each game: with spe players the
+// first replicate solves the game, later ones reuse the cached values.
+func BenchmarkGames(b *testing.B) {
+	for _, name := range gameFiles {
+		b.Run(strings.TrimSuffix(name, ".yaml"), func(b *testing.B) {
+			m := compileGame(b, loadGame(b, name), 0, nil)
+			st := sim.NewState(m)
+			i := uint64(0)
+			for b.Loop() {
+				i++
+				st.Run(9, i, nil)
+			}
+		})
+	}
+}
