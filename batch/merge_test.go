@@ -1,0 +1,130 @@
+package batch
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// shardDirs runs n shards of cfg and returns their directories.
+func shardDirs(t *testing.T, cfg Config, n int) []string {
+	t.Helper()
+	var dirs []string
+	for k := 1; k <= n; k++ {
+		c := cfg
+		c.Shard = Shard{k, n}
+		dirs = append(dirs, runDir(t, c))
+	}
+	return dirs
+}
+
+// TestMergeEqualsUnsharded checks that merged shards give byte-identical
+// summary.csv and byround.csv to the unsharded run, also when some shards
+// are empty (more shards than chunks).
+func TestMergeEqualsUnsharded(t *testing.T) {
+	s := mini(t)
+	cases := []struct{ n, shards int }{
+		{10500, 4}, // 11 chunks: shards of 2, 3, 3, 3
+		{2500, 4},  // 3 chunks: shard 1 is empty
+		{1000, 1},
+	}
+	for _, tc := range cases {
+		cfg := Config{Scenario: s, Variants: []string{"base", "soft"}, N: tc.n, Seed: 11, Workers: 2}
+		whole := runDir(t, cfg)
+		dirs := shardDirs(t, cfg, tc.shards)
+		// Give them in reverse: order must not matter.
+		for i, j := 0, len(dirs)-1; i < j; i, j = i+1, j-1 {
+			dirs[i], dirs[j] = dirs[j], dirs[i]
+		}
+		res, err := Merge(dirs)
+		require.NoError(t, err)
+		assert.True(t, res.Complete)
+		merged := t.TempDir()
+		require.NoError(t, res.WriteDir(merged, res.Manifest))
+		for _, f := range []string{SummaryFile, ByRoundFile, CountsFile} {
+			assert.Equal(t, string(read(t, filepath.Join(whole, f))), string(read(t, filepath.Join(merged, f))),
+				"N %d, %d shards: %s", tc.n, tc.shards, f)
+		}
+		m, err := ReadManifest(filepath.Join(merged, ManifestFile))
+		require.NoError(t, err)
+		assert.Nil(t, m.Shard)
+		assert.Equal(t, int64(tc.n), m.NDone["soft"])
+		assert.Len(t, m.MergedFrom, tc.shards)
+	}
+}
+
+// editManifest rewrites dir's manifest with f applied.
+func editManifest(t *testing.T, dir string, f func(m *Manifest)) {
+	t.Helper()
+	m, err := ReadManifest(filepath.Join(dir, ManifestFile))
+	require.NoError(t, err)
+	f(m)
+	b, err := json.Marshal(m)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, ManifestFile), b, 0o644))
+}
+
+func TestMergeRefuses(t *testing.T) {
+	s := mini(t)
+	cfg := Config{Scenario: s, Variants: []string{"base"}, N: 3000, Seed: 11, Workers: 2}
+	dirs := shardDirs(t, cfg, 3)
+	other := cfg
+	other.Seed = 12
+	otherDirs := shardDirs(t, other, 3)
+	otherLevel := cfg
+	otherLevel.Level = 0.9
+	levelDirs := shardDirs(t, otherLevel, 3)
+
+	cases := []struct {
+		name string
+		dirs []string
+		want string
+	}{
+		{"different seed", []string{dirs[0], otherDirs[1], dirs[2]}, otherDirs[1] + ": seed is 12, expected 11 (as in " + dirs[0] + ")"},
+		{"different level", []string{dirs[0], dirs[1], levelDirs[2]}, levelDirs[2] + ": ci_level is 0.9, expected 0.95"},
+		{"duplicate", []string{dirs[0], dirs[1], dirs[1]}, dirs[1] + " and " + dirs[1] + " are both shard 2/3"},
+		{"missing", []string{dirs[0], dirs[2]}, "shard(s) 2 of 3 missing"},
+		{"none", nil, "no directories"},
+		{"not a run dir", []string{t.TempDir()}, "manifest.json"},
+	}
+	for _, tc := range cases {
+		_, err := Merge(tc.dirs)
+		if assert.Error(t, err, tc.name) {
+			assert.Contains(t, err.Error(), tc.want, tc.name)
+		}
+	}
+
+	// A different scenario, or a shard count that disagrees.
+	d := shardDirs(t, cfg, 2)
+	editManifest(t, d[1], func(m *Manifest) { m.ScenarioSHA256 = "abc" })
+	_, err := Merge(d)
+	require.ErrorContains(t, err, d[1]+": scenario_sha256 is abc, expected")
+	d = shardDirs(t, cfg, 2)
+	editManifest(t, d[1], func(m *Manifest) { m.Shard.N = 3 })
+	_, err = Merge(d)
+	require.ErrorContains(t, err, "shard count is 3, expected 2")
+}
+
+// TestMergeIncomplete checks that a merge with an interrupted shard is
+// marked incomplete.
+func TestMergeIncomplete(t *testing.T) {
+	cfg := Config{Scenario: mini(t), N: 2000, Seed: 1, Workers: 1}
+	dirs := shardDirs(t, cfg, 2)
+	c := cfg
+	c.Shard = Shard{2, 2}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	res, err := Run(ctx, c)
+	require.Error(t, err)
+	require.NoError(t, res.WriteDir(dirs[1], res.Manifest))
+	merged, err := Merge(dirs)
+	require.NoError(t, err)
+	assert.False(t, merged.Complete)
+	assert.False(t, merged.Manifest.Complete)
+	assert.Equal(t, int64(1000), merged.Cells[0].N)
+}
