@@ -149,6 +149,10 @@ func TestDefaultQuotesAppearInSeeds(t *testing.T) {
 
 	s, err := Default()
 	require.NoError(t, err)
+	for _, seed := range s.Sources.Keys {
+		_, err := os.Stat(filepath.Join(seedsDir, seed))
+		require.NoError(t, err, "source %s is listed but not in %s", seed, seedsDir)
+	}
 	seeds := map[string]string{}
 	for _, c := range cs {
 		require.GreaterOrEqual(t, s.Sources.Index(c.seed), 0, "line %d: seed %s not listed under sources", c.line, c.seed)
