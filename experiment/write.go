@@ -15,6 +15,7 @@ import (
 
 	"github.com/negsim/negsim/figures"
 	"github.com/negsim/negsim/stats"
+	"github.com/negsim/negsim/verify"
 )
 
 // Manifest is what manifest.json records about an experiment's output:
@@ -40,10 +41,18 @@ type Manifest struct {
 	GoVersion        string   `json:"go_version"`
 }
 
-// VerifyCSV, when the spec asks for verification, returns the bytes of
-// verification.csv. It is a variable so that the package does not depend
-// on the verification code's internals.
-var VerifyCSV func(ctx context.Context) ([]byte, error)
+// verifyCSV returns the bytes of verification.csv.
+func verifyCSV(ctx context.Context) ([]byte, error) {
+	rows, err := verify.Run(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	if err := verify.WriteCSV(&b, rows); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
 
 // WriteFiles writes the CSV tables and manifest.json of p (and of each
 // include, into dir/NAME) after Run. command is recorded in the manifest.
@@ -64,7 +73,7 @@ func WriteFiles(ctx context.Context, p *Plan, dir, command string) error {
 		order = append(order, name)
 	}
 	spec := p.Spec
-	if len(p.main) > 0 {
+	if len(p.main) > 0 && contains(spec.Figures, "variants") {
 		put("summary.csv", p.summary())
 		if contains(spec.Figures, "byround") {
 			put("byround.csv", p.byRound())
@@ -96,10 +105,7 @@ func WriteFiles(ctx context.Context, p *Plan, dir, command string) error {
 		}
 	}
 	if spec.Verification {
-		if VerifyCSV == nil {
-			return fmt.Errorf("%s: verification: this build has no verification code", spec.File)
-		}
-		b, err := VerifyCSV(ctx)
+		b, err := verifyCSV(ctx)
 		if err != nil {
 			return fmt.Errorf("%s: verification: %w", spec.File, err)
 		}

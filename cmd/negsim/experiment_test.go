@@ -1,0 +1,67 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// experimentCLI runs negsim in-process with args and returns its exit code,
+// stdout and stderr.
+func experimentCLI(args ...string) (int, string, string) {
+	var out, errb bytes.Buffer
+	code := runEnv(&env{stdin: strings.NewReader(""), stdout: &out, stderr: &errb, args: args, getenv: func(string) string { return "" }}, args)
+	return code, out.String(), errb.String()
+}
+
+func TestExperimentAndPlot(t *testing.T) {
+	dir := t.TempDir()
+	scenario, _ := filepath.Abs("../../experiment/testdata/mini.yaml")
+	file := filepath.Join(dir, "small.yaml")
+	os.WriteFile(file, []byte("name: small\nscenario: "+scenario+"\nvariants: [base, no_side]\nn: 500\nsweep: {param: actors.a.tables.main.reservation, values: [0.5, 0.8]}\n"), 0o644)
+	out := filepath.Join(dir, "out")
+	code, _, stderr := experimentCLI("experiment", file, "-o", out, "--workers", "2", "--quiet")
+	if code != exitOK {
+		t.Fatalf("experiment: exit %d, stderr %s", code, stderr)
+	}
+	for _, f := range []string{"summary.csv", "sweep.csv", "manifest.json", "variants.svg", "variants.png", "sweep.svg"} {
+		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+			t.Errorf("experiment did not write %s: %v", f, err)
+		}
+	}
+	os.Remove(filepath.Join(out, "sweep.svg"))
+	code, stdout, stderr := experimentCLI("plot", out)
+	if code != exitOK || !strings.Contains(stdout, "sweep.svg") {
+		t.Errorf("plot: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(out, "sweep.svg")); err != nil {
+		t.Errorf("plot did not redraw sweep.svg: %v", err)
+	}
+}
+
+func TestExperimentErrors(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.yaml")
+	os.WriteFile(bad, []byte("name: bad\nvariants: [base]\nn: 0\n"), 0o644)
+	for i, test := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"experiment"}, exitUsage, "want exactly one experiment file"},
+		{[]string{"experiment", "a.yaml", "b.yaml"}, exitUsage, "want exactly one experiment file"},
+		{[]string{"experiment", bad, "--workers", "-1"}, exitUsage, "--workers is -1"},
+		{[]string{"experiment", bad, "--shard", "5/4"}, exitUsage, "--shard"},
+		{[]string{"experiment", bad}, exitFailure, "bad.yaml:3: n: must be in [1, 100000000], got 0"},
+		{[]string{"experiment", filepath.Join(dir, "missing.yaml")}, exitFailure, "missing.yaml"},
+		{[]string{"plot"}, exitUsage, "want exactly one result directory"},
+		{[]string{"plot", dir}, exitFailure, "manifest.json"},
+	} {
+		code, _, stderr := experimentCLI(test.args...)
+		if code != test.code || !strings.Contains(stderr, test.want) {
+			t.Errorf("case %d: %v: Expected exit %d and %q, Found exit %d and %q", i, test.args, test.code, test.want, code, stderr)
+		}
+	}
+}
