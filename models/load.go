@@ -114,7 +114,9 @@ func checkFields(file string, n *yaml.Node, t reflect.Type, path string, ps *Pro
 		t = t.Elem()
 	}
 	if n.Kind == yaml.AliasNode {
-		n = n.Alias
+		// The anchored node is checked where it is defined; following
+		// aliases here would let a small file expand exponentially.
+		return
 	}
 	switch {
 	case t == nodeType:
