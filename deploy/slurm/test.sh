@@ -66,7 +66,9 @@ else
 	say "building negsim: go build -o $NEGSIM ./cmd/negsim"
 	(cd "$root" && go build -o "$NEGSIM" ./cmd/negsim)
 fi
-if ! "$NEGSIM" batch --help 2>&1 | grep -q -- '--shard'; then
+# (--help may exit non-zero; with pipefail, capture it before grepping)
+batch_help=$("$NEGSIM" batch --help 2>&1 || true)
+if ! grep -q -- '--shard' <<<"$batch_help"; then
 	say "$NEGSIM batch has no --shard flag yet; nothing to test"
 	exit 1
 fi
@@ -76,12 +78,16 @@ trap cleanup EXIT
 "$here/cluster.sh" start "$CLUSTER" >/dev/null
 export SLURM_CONF=$CLUSTER/slurm.conf
 
-rm -rf "$DIR/single" "$DIR/merged" "$DIR"/shard-* "$DIR/logs"
+rm -rf "$DIR/single" "$DIR/single.log" "$DIR/merged" "$DIR"/shard-* "$DIR/logs"
 
 # 3. one unsharded process
 say "single process: negsim batch -n $N --seed $SEED -o $DIR/single"
 t0=$(now)
-"$NEGSIM" batch -n "$N" --seed "$SEED" -o "$DIR/single" --quiet
+"$NEGSIM" batch -n "$N" --seed "$SEED" -o "$DIR/single" --quiet >"$DIR/single.log" 2>&1 ||
+	{
+		tail -n 20 "$DIR/single.log" >&2
+		exit 1
+	}
 t1=$(now)
 single_s=$(elapsed "$t0" "$t1")
 say "single process: ${single_s} s"
