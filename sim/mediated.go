@@ -38,6 +38,12 @@ func (s *State) utility(a, t int, x []float64) (u float64, violates bool) {
 	return agents.Utility(s.xi[:n], s.id[:n], s.sa[:n]) + s.bonus[a*len(m.Tables)+t], violates
 }
 
+// concession is agents.Concession at t = r/H, computed from the model's
+// table of log(r/H) so that the hot loop pays one Exp instead of a Pow.
+func (s *State) concession(r int, e, k float64) float64 {
+	return k + (1-k)*math.Exp(s.m.logT[r]/e)
+}
+
 // reservation returns actor a's reservation at table t in round r.
 func (s *State) reservation(a, t, r int) float64 {
 	m := s.m
@@ -45,7 +51,7 @@ func (s *State) reservation(a, t, r int) float64 {
 	start := s.val(st.resStart, 0)
 	res := start
 	if st.resEnd != none {
-		f := agents.Concession(float64(r)/float64(m.Horizon), s.val(st.e, 1), s.val(st.k, 0))
+		f := s.concession(r, s.val(st.e, 1), s.val(st.k, 0))
 		res = agents.Reservation(start, s.vals[st.resEnd], f)
 	}
 	return res + s.resShift[a*len(m.Tables)+t]
@@ -95,7 +101,7 @@ func (s *State) stepMediated(t, r int) {
 		}
 	}
 	ms := &m.stances[tb.mediator*len(m.Tables)+t]
-	f := agents.Concession(float64(r)/float64(m.Horizon), s.vals[ms.e], s.val(ms.k, 0))
+	f := s.concession(r, s.vals[ms.e], s.val(ms.k, 0))
 	d.Conceded = math.Min(f, s.val(ms.maxConc, 1))
 	x := s.offer[:k]
 	tb.proposer.Propose(d, x)

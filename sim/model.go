@@ -55,6 +55,7 @@ type Model struct {
 	eventIndex map[eventKey]int
 	linksOn    [][]int // linkages listening to each event
 	maxIssues  int
+	logT       []float64 // log(r/H) for r = 0..H, for concession curves
 }
 
 type position struct {
@@ -215,6 +216,10 @@ func (c *compiler) compile() error {
 	m.Outcomes, m.Insts, m.Links, m.ShockIDs = s.Outcomes.Keys, s.Institutions.Keys, s.Linkages.Keys, s.Shocks.Keys
 	nA, nI, nT := len(m.Actors), len(m.Issues), len(m.Tables)
 	c.event(evStart, 0)
+	m.logT = make([]float64, s.Horizon+1)
+	for r := range m.logT {
+		m.logT[r] = math.Log(float64(r) / float64(s.Horizon))
+	}
 
 	for i, id := range s.Issues.Keys {
 		is := &s.Issues.Vals[i]

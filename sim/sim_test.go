@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/negsim/negsim/agents"
 	"github.com/negsim/negsim/models"
 	"github.com/negsim/negsim/sim"
 )
@@ -293,4 +294,16 @@ func BenchmarkRun(b *testing.B) {
 			st.Run(1, i, nil)
 		}
 	})
+}
+
+// TestConcessionTable checks the engine's precomputed concession curve
+// against the reference agents.Concession at every round.
+func TestConcessionTable(t *testing.T) {
+	m := mini(t, "base")
+	for _, c := range []struct{ e, k float64 }{{0.5, 0}, {1, 0}, {2, 0.1}, {0.05, 0.3}, {30, 0}} {
+		for r := 0; r <= m.Horizon; r++ {
+			want := agents.Concession(float64(r)/float64(m.Horizon), c.e, c.k)
+			assert.InDelta(t, want, sim.ConcessionAt(m, r, c.e, c.k), 1e-12, "e=%g k=%g r=%d", c.e, c.k, r)
+		}
+	}
 }
