@@ -565,7 +565,11 @@ func (p *parser) axis(n *yaml.Node, field string) Axis {
 				p.add(g["to"], field+".to", "must be greater than from (%g), got %g", from, to)
 			}
 			for i := range steps {
-				a.Values = append(a.Values, from+(to-from)*float64(i)/float64(steps-1))
+				// Round to 12 significant digits, so that a grid through 0
+				// gives 0 and not 2.8e-17.
+				v := from + (to-from)*float64(i)/float64(steps-1)
+				v, _ = strconv.ParseFloat(strconv.FormatFloat(v, 'g', 12, 64), 64)
+				a.Values = append(a.Values, v)
 			}
 		}
 	default:
