@@ -263,7 +263,10 @@ func (r *runner) total() int64 {
 
 func (r *runner) run(ctx context.Context) {
 	workers := r.cfg.Workers
-	window := max(4*workers, 8)
+	// The window bounds the chunks in flight or waiting to commit in
+	// order: enough that a slow chunk does not idle the other workers,
+	// few enough that the replicate rows they hold stay small.
+	window := 2*workers + 4
 	r.free = make(chan *chunkResult, window)
 	for range window {
 		r.free <- &chunkResult{}

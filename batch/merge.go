@@ -20,7 +20,7 @@ import (
 // shard 1/1.
 func Merge(dirs []string) (*Result, error) {
 	if len(dirs) == 0 {
-		return nil, errors.New("merge: no directories")
+		return nil, errors.New("no directories to merge")
 	}
 	type shard struct {
 		dir   string
@@ -31,11 +31,11 @@ func Merge(dirs []string) (*Result, error) {
 	for _, d := range dirs {
 		m, err := ReadManifest(filepath.Join(d, ManifestFile))
 		if err != nil {
-			return nil, fmt.Errorf("merge: %w", err)
+			return nil, err
 		}
 		cells, err := ReadCounts(filepath.Join(d, CountsFile))
 		if err != nil {
-			return nil, fmt.Errorf("merge: %w", err)
+			return nil, err
 		}
 		if m.Shard == nil {
 			m.Shard = &Shard{K: 1, N: 1}
@@ -45,7 +45,7 @@ func Merge(dirs []string) (*Result, error) {
 	ref := sh[0]
 	for _, s := range sh[1:] {
 		if err := sameRun(ref.dir, ref.m, s.dir, s.m); err != nil {
-			return nil, fmt.Errorf("merge: %w", err)
+			return nil, err
 		}
 	}
 	n := ref.m.Shard.N
@@ -53,10 +53,10 @@ func Merge(dirs []string) (*Result, error) {
 	for _, s := range sh {
 		k := s.m.Shard.K
 		if k < 1 || k > n {
-			return nil, fmt.Errorf("merge: %s: shard %d/%d is out of range", s.dir, k, n)
+			return nil, fmt.Errorf("%s: shard %d/%d is out of range", s.dir, k, n)
 		}
 		if d, ok := byK[k]; ok {
-			return nil, fmt.Errorf("merge: %s and %s are both shard %d/%d", d, s.dir, k, n)
+			return nil, fmt.Errorf("%s and %s are both shard %d/%d", d, s.dir, k, n)
 		}
 		byK[k] = s.dir
 	}
@@ -67,7 +67,7 @@ func Merge(dirs []string) (*Result, error) {
 		}
 	}
 	if len(missing) > 0 {
-		return nil, fmt.Errorf("merge: shard(s) %s of %d missing (got %d director(ies))", strings.Join(missing, ", "), n, len(dirs))
+		return nil, fmt.Errorf("shard(s) %s of %d missing (got %d director(ies))", strings.Join(missing, ", "), n, len(dirs))
 	}
 	slices.SortFunc(sh, func(a, b shard) int { return a.m.Shard.K - b.m.Shard.K })
 
@@ -80,16 +80,16 @@ func Merge(dirs []string) (*Result, error) {
 	}
 	for _, s := range sh {
 		if len(s.cells) != len(res.Cells) {
-			return nil, fmt.Errorf("merge: %s: %d cells, expected %d (as in %s)", s.dir, len(s.cells), len(res.Cells), sh[0].dir)
+			return nil, fmt.Errorf("%s: %d cells, expected %d (as in %s)", s.dir, len(s.cells), len(res.Cells), sh[0].dir)
 		}
 		for i := range s.cells {
 			c := &s.cells[i]
 			j, ok := index[c.key()]
 			if !ok {
-				return nil, fmt.Errorf("merge: %s: cell %s is not in %s", s.dir, c.name(), sh[0].dir)
+				return nil, fmt.Errorf("%s: cell %s is not in %s", s.dir, c.name(), sh[0].dir)
 			}
 			if err := res.Cells[j].add(c); err != nil {
-				return nil, fmt.Errorf("merge: %s: %w", s.dir, err)
+				return nil, fmt.Errorf("%s: %w", s.dir, err)
 			}
 		}
 		if !s.m.Complete {

@@ -89,7 +89,7 @@ func TestMergeRefuses(t *testing.T) {
 		{"different level", []string{dirs[0], dirs[1], levelDirs[2]}, levelDirs[2] + ": ci_level is 0.9, expected 0.95"},
 		{"duplicate", []string{dirs[0], dirs[1], dirs[1]}, dirs[1] + " and " + dirs[1] + " are both shard 2/3"},
 		{"missing", []string{dirs[0], dirs[2]}, "shard(s) 2 of 3 missing"},
-		{"none", nil, "no directories"},
+		{"none", nil, "no directories to merge"},
 		{"not a run dir", []string{t.TempDir()}, "manifest.json"},
 	}
 	for _, tc := range cases {

@@ -169,35 +169,65 @@ type Result struct {
 	Manifest Manifest
 }
 
-// Manifest is manifest.json: how a run directory was made.
+// Manifest is manifest.json: how a run directory was made, enough to
+// reproduce it and to check that shards belong together.
 type Manifest struct {
-	Kind           string           `json:"kind"` // "batch", or "experiment"
-	Version        string           `json:"negsim_version,omitempty"`
-	GoVersion      string           `json:"go_version"`
-	GOOS           string           `json:"goos"`
-	GOARCH         string           `json:"goarch"`
-	Command        []string         `json:"command,omitempty"`
-	Scenario       string           `json:"scenario"`
-	ScenarioName   string           `json:"scenario_name"`
-	ScenarioSHA256 string           `json:"scenario_sha256"`
-	Seed           uint64           `json:"seed"`
-	N              int              `json:"n"`
-	NDone          map[string]int64 `json:"n_done"`
-	Variants       []string         `json:"variants"`
-	Fixed          []Fix            `json:"fixed,omitempty"`
-	Level          float64          `json:"ci_level"`
-	ChunkSize      int              `json:"chunk_size"`
-	Workers        int              `json:"workers,omitempty"`
-	Start          string           `json:"start"`
-	End            string           `json:"end"`
-	Complete       bool             `json:"complete"`
-	Interrupted    bool             `json:"interrupted,omitempty"`
-	Precision      *PrecisionInfo   `json:"precision,omitempty"`
-	Shard          *Shard           `json:"shard,omitempty"`
-	MergedFrom     []string         `json:"merged_from,omitempty"`
-	Extra          json.RawMessage  `json:"extra,omitempty"`
-	Replicates     string           `json:"replicates,omitempty"`
-	StoppedEarly   map[string]bool  `json:"stopped_early,omitempty"`
+	// Kind is "batch", or "experiment" for experiment directories.
+	Kind string `json:"kind"`
+	// Version is negsim's version and VCS revision; set by the command.
+	Version string `json:"negsim_version,omitempty"`
+	// GoVersion, GOOS and GOARCH record the toolchain and platform, since
+	// floating-point results can differ across architectures.
+	GoVersion string `json:"go_version"`
+	GOOS      string `json:"goos"`
+	GOARCH    string `json:"goarch"`
+	// Command is the command line; set by the command.
+	Command []string `json:"command,omitempty"`
+	// Scenario is the scenario file, ScenarioName its name and
+	// ScenarioSHA256 the hash of its bytes.
+	Scenario       string `json:"scenario"`
+	ScenarioName   string `json:"scenario_name"`
+	ScenarioSHA256 string `json:"scenario_sha256"`
+	// Seed is the master seed.
+	Seed uint64 `json:"seed"`
+	// N is the number of replicates requested per variant (of the whole
+	// run, when sharded).
+	N int `json:"n"`
+	// NDone is the number of replicates counted per variant.
+	NDone map[string]int64 `json:"n_done"`
+	// Variants lists the variants in run order.
+	Variants []string `json:"variants"`
+	// Fixed lists pinned parameters.
+	Fixed []Fix `json:"fixed,omitempty"`
+	// Level is the confidence level of the intervals.
+	Level float64 `json:"ci_level"`
+	// ChunkSize is the chunk size the run used (ChunkSize).
+	ChunkSize int `json:"chunk_size"`
+	// Workers is the number of goroutines; informational only, since
+	// results do not depend on it.
+	Workers int `json:"workers,omitempty"`
+	// Start and End are RFC 3339 times.
+	Start string `json:"start"`
+	End   string `json:"end"`
+	// Complete is true if every variant counted all its replicates or
+	// stopped early by the precision rule.
+	Complete bool `json:"complete"`
+	// Interrupted is true if the run was cancelled (Ctrl-C, SIGTERM).
+	Interrupted bool `json:"interrupted,omitempty"`
+	// Precision describes the early-stopping rule, if any, and
+	// StoppedEarly which variants it stopped.
+	Precision    *PrecisionInfo  `json:"precision,omitempty"`
+	StoppedEarly map[string]bool `json:"stopped_early,omitempty"`
+	// Shard is the part of the run this directory holds; nil for a whole
+	// or merged run.
+	Shard *Shard `json:"shard,omitempty"`
+	// MergedFrom lists the directories a merge read.
+	MergedFrom []string `json:"merged_from,omitempty"`
+	// Replicates is the per-replicate CSV file written, if any.
+	Replicates string `json:"replicates,omitempty"`
+	// Extra holds what other kinds of run (experiments) record; Merge
+	// requires it to be identical across shards.
+	Extra json.RawMessage `json:"extra,omitempty"`
 }
 
 // PrecisionInfo records the early-stopping rule of a run with

@@ -107,6 +107,12 @@ func runBatch(e *env, args []string) error {
 		Shard: sh, Precision: *precision, MinN: *minN, ReplicatesPath: *replicates, Progress: e.stderr, Quiet: *quiet}
 	ctx, cancel := batchContext()
 	defer cancel()
+	go func() {
+		// After the first Ctrl-C, stop catching signals, so that a second
+		// one kills the process at once.
+		<-ctx.Done()
+		cancel()
+	}()
 	res, runErr := batch.Run(ctx, cfg)
 	if res == nil {
 		return runErr
