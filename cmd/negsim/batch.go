@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime"
 	"strconv"
 	"syscall"
@@ -99,6 +100,11 @@ func runBatch(e *env, args []string) error {
 			return err
 		}
 	}
+	if *replicates != "" {
+		if err := batch.CheckWritable(filepath.Dir(*replicates)); err != nil {
+			return usagef("--replicates %s: %v", *replicates, err)
+		}
+	}
 	if err := batch.CheckWritable(*out); err != nil {
 		return usagef("-o %s: %v", *out, err)
 	}
@@ -121,7 +127,7 @@ func runBatch(e *env, args []string) error {
 		return err
 	}
 	if runErr != nil {
-		return exitError{130, fmt.Errorf("interrupted: wrote the %s replicates completed to %s (complete: false)", doneList(res), *out)}
+		return exitError{130, fmt.Errorf("interrupted: wrote the %s replicates completed to %s (complete: false)", totalDone(res), *out)}
 	}
 	return nil
 }
@@ -142,7 +148,7 @@ func writeRunDir(e *env, res *batch.Result, dir string) error {
 	return nil
 }
 
-func doneList(res *batch.Result) string {
+func totalDone(res *batch.Result) string {
 	var total int64
 	for _, c := range res.Cells {
 		total += c.N
