@@ -72,6 +72,18 @@ if [[ $NEGSIM != /* ]]; then
 		}
 	fi
 fi
+# the jobs start in the submit directory, but make file arguments absolute anyway
+for v in SCENARIO EXPERIMENT; do
+	f=${!v:-}
+	if [[ -n $f && $f != /* ]]; then
+		[[ -f $f ]] || {
+			echo "submit.sh: $v=$f: no such file" >&2
+			exit 1
+		}
+		printf -v "$v" '%s' "$(cd "$(dirname "$f")" && pwd)/$(basename "$f")"
+		export "${v?}"
+	fi
+done
 OUT=${OUT:-$PWD/negsim-out}
 mkdir -p "$OUT/logs"
 OUT=$(cd "$OUT" && pwd)

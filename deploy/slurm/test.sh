@@ -136,5 +136,6 @@ if [[ -f $DIR/single/byround.csv ]]; then
 	fi
 fi
 
-echo "single process (negsim batch -n $N --seed $SEED): ${single_s} s"
-echo "slurm ${K}-task array + merge, submit to merge done: ${slurm_s} s"
+echo "single process (negsim batch -n $N --seed $SEED, default workers): ${single_s} s"
+echo "slurm ${K}-task array (1 CPU each) + merge, submit to merge done: ${slurm_s} s"
+echo "($(nproc) CPUs; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg))"
