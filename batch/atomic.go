@@ -12,7 +12,7 @@ import (
 // same directory, syncing it and renaming it over path, so that readers see
 // either the old file or the whole new one, never a part. If write or any
 // step fails the temporary file is removed and path is left untouched.
-func WriteFileAtomic(path string, write func(io.Writer) error) (err error) {
+func WriteFileAtomic(path string, write func(io.Writer) error) error {
 	f, err := createTemp(path)
 	if err != nil {
 		return err

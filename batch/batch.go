@@ -75,15 +75,15 @@ type Config struct {
 // Fix pins the parameter at Path (as sim.Model.ParamNames spells it) to
 // Value.
 type Fix struct {
-	Path  string  `json:"path"`
-	Value float64 `json:"value"`
+	Path  string  `json:"path"`  // parameter name, e.g. "institutions.vote.pass"
+	Value float64 `json:"value"` // the value it takes in every replicate
 }
 
 // Shard is part K (1-based) of a run split into N parts. The zero value
 // means the whole run.
 type Shard struct {
-	K int `json:"k"`
-	N int `json:"n"`
+	K int `json:"k"` // this shard, 1..N
+	N int `json:"n"` // the number of shards
 }
 
 // IsZero reports whether s is the whole run.

@@ -88,7 +88,7 @@ func Merge(dirs []string) (*Result, error) {
 			if !ok {
 				return nil, fmt.Errorf("%s: cell %s is not in %s", s.dir, c.name(), sh[0].dir)
 			}
-			if err := res.Cells[j].add(c); err != nil {
+			if err := res.Cells[j].Add(c); err != nil {
 				return nil, fmt.Errorf("%s: %w", s.dir, err)
 			}
 		}

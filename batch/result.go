@@ -71,8 +71,9 @@ func (c *Cell) name() string {
 	return c.Variant + " [" + c.Label + "]"
 }
 
-// add adds the counts of o, which must have the same outcomes and horizon.
-func (c *Cell) add(o *Cell) error {
+// Add adds the counts of o, a disjoint set of replicates of the same cell;
+// it fails if o has other outcomes or another horizon.
+func (c *Cell) Add(o *Cell) error {
 	if len(o.Outcomes) != len(c.Outcomes) || o.Horizon != c.Horizon {
 		return fmt.Errorf("cell %s: %d outcomes and horizon %d, expected %d and %d",
 			c.name(), len(o.Outcomes), o.Horizon, len(c.Outcomes), c.Horizon)
