@@ -216,14 +216,11 @@ func autoShard(e *env, shards int) (batch.Shard, error) {
 		switch {
 		case okLo && okHi:
 			return check(batch.Shard{K: id - lo + 1, N: hi - lo + 1}, "SLURM_ARRAY_TASK_ID/MIN/MAX")
+		case okLo && okCount:
+			return check(batch.Shard{K: id - lo + 1, N: count}, "SLURM_ARRAY_TASK_ID/MIN/COUNT")
 		case okCount:
-			// Without MIN, assume the array starts at 0 or 1 as its
-			// largest possible id allows.
-			k := id + 1
-			if id == count {
-				k = id
-			}
-			return check(batch.Shard{K: k, N: count}, "SLURM_ARRAY_TASK_ID/COUNT")
+			// Without MIN, the array is taken to start at 0 (--array=0-N).
+			return check(batch.Shard{K: id + 1, N: count}, "SLURM_ARRAY_TASK_ID/COUNT (an array from 0; set SLURM_ARRAY_TASK_MIN otherwise)")
 		}
 		return batch.Shard{}, usagef("--shard auto: SLURM_ARRAY_TASK_ID is set but neither SLURM_ARRAY_TASK_COUNT nor SLURM_ARRAY_TASK_MIN/MAX")
 	}
