@@ -25,7 +25,12 @@ usage() {
 
 [[ $# -eq 2 ]] || usage
 cmd=$1
-mkdir -p "$2"
+if [[ $cmd == start ]]; then
+	mkdir -p "$2"
+elif [[ ! -d $2 ]]; then
+	echo "cluster.sh: $2: no such directory (no cluster there)" >&2
+	[[ $cmd == stop ]] && exit 0 || exit 1
+fi
 DIR=$(cd "$2" && pwd)
 HOST=$(hostname -s)
 CONF=$DIR/slurm.conf
@@ -239,7 +244,25 @@ stop_pidfile() {
 	rm -f "$f"
 }
 
+# Cancel whatever is still queued or running, so no job processes
+# (slurmstepd and its children) outlive the daemons.
+cancel_jobs() {
+	pid_alive "$RUN/slurmctld.pid" || return 0
+	local jobs
+	jobs=$(SLURM_CONF=$CONF squeue -h -o %A 2>/dev/null | sort -u | tr '\n' ' ' || true)
+	[[ -n ${jobs// /} ]] || return 0
+	log "cancelling jobs still in the queue: $jobs"
+	# shellcheck disable=SC2086 # one argument per job id
+	SLURM_CONF=$CONF scancel $jobs 2>/dev/null || true
+	for _ in $(seq 100); do
+		[[ -z $(SLURM_CONF=$CONF squeue -h -o %A 2>/dev/null) ]] && return 0
+		sleep 0.1
+	done
+	log "jobs still listed after 10 s; stopping anyway"
+}
+
 do_stop() {
+	cancel_jobs
 	stop_pidfile slurmd "$RUN/slurmd.pid"
 	stop_pidfile slurmctld "$RUN/slurmctld.pid"
 	stop_pidfile munged "$MUNGE_DIR/munged.pid"

@@ -75,6 +75,7 @@ fi
 
 # 2. cluster (stopped by the trap from here on)
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 "$here/cluster.sh" start "$CLUSTER" >/dev/null
 export SLURM_CONF=$CLUSTER/slurm.conf
 
