@@ -5,12 +5,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sort"
-	"strings"
 
 	"github.com/spf13/pflag"
 
 	"github.com/negsim/negsim/models"
+	"github.com/negsim/negsim/sim"
 )
 
 // Exit codes.
@@ -162,8 +161,18 @@ func loadScenario(path string) (*models.Scenario, error) {
 	return models.Load(path)
 }
 
-func joinSorted(xs []string) string {
-	ys := append([]string(nil), xs...)
-	sort.Strings(ys)
-	return strings.Join(ys, ", ")
+// loadModel loads the scenario at path (the embedded default when empty),
+// applies variant and compiles it. It returns the base scenario too, for
+// listings of its variants.
+func loadModel(path, variant string) (base, resolved *models.Scenario, m *sim.Model, err error) {
+	if base, err = loadScenario(path); err != nil {
+		return nil, nil, nil, err
+	}
+	if resolved, err = base.Resolve(variant); err != nil {
+		return nil, nil, nil, err
+	}
+	if m, err = sim.Compile(resolved); err != nil {
+		return nil, nil, nil, err
+	}
+	return base, resolved, m, nil
 }

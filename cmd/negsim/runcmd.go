@@ -26,15 +26,7 @@ func runRun(e *env, args []string) error {
 	if *format != "text" && *format != "json" {
 		return usagef("--format is %q; allowed: text, json", *format)
 	}
-	base, err := loadScenario(*scenario)
-	if err != nil {
-		return err
-	}
-	s, err := base.Resolve(*variant)
-	if err != nil {
-		return err
-	}
-	m, err := sim.Compile(s)
+	_, s, m, err := loadModel(*scenario, *variant)
 	if err != nil {
 		return err
 	}

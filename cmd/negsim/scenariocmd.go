@@ -3,8 +3,6 @@ package main
 import (
 	"fmt"
 	"text/tabwriter"
-
-	"github.com/negsim/negsim/sim"
 )
 
 func runScenario(e *env, args []string) error {
@@ -14,15 +12,7 @@ func runScenario(e *env, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	base, err := loadScenario(*scenario)
-	if err != nil {
-		return err
-	}
-	s, err := base.Resolve(*variant)
-	if err != nil {
-		return err
-	}
-	m, err := sim.Compile(s)
+	base, s, m, err := loadModel(*scenario, *variant)
 	if err != nil {
 		return err
 	}
