@@ -13,11 +13,10 @@ import (
 	"github.com/negsim/negsim/experiment"
 )
 
-// reproCheap are the shipped experiments the reproduction test reruns by
-// default: together they take well under a minute on two cores. variants
-// and sensitivity (about 2 million replicates) run too when
-// NEGSIM_REPRO=all.
-var reproCheap = []string{"linkage", "silence-procedure", "us-pressure", "two-levers", "verification"}
+// reproAll are the shipped experiments (those experiments/all.yaml
+// includes): about 2.7 million replicates, a minute on two cores. With
+// -short only the cheap ones run.
+var reproAll = []string{"variants", "linkage", "silence-procedure", "us-pressure", "two-levers", "sensitivity", "verification"}
 
 // TestReproduce regenerates shipped experiments into a temporary directory
 // and compares every CSV table and SVG figure with results/ byte for byte.
@@ -31,11 +30,9 @@ func TestReproduce(t *testing.T) {
 	if runtime.GOARCH != "amd64" {
 		t.Skipf("results/ were generated on amd64; floating-point output may differ on %s", runtime.GOARCH)
 	}
-	names := reproCheap
-	if os.Getenv("NEGSIM_REPRO") == "all" {
-		names = append([]string{"variants", "sensitivity"}, names...)
-	} else if testing.Short() {
-		names = []string{"us-pressure", "verification"}
+	names := reproAll
+	if testing.Short() {
+		names = []string{"linkage", "us-pressure", "two-levers", "verification"}
 	}
 	for _, name := range names {
 		t.Run(name, func(t *testing.T) {
