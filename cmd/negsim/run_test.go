@@ -131,4 +131,5 @@ func TestUsageErrors(t *testing.T) {
 	code, out, _ := cli(t, "run", "--help")
 	assert.Equal(t, 0, code)
 	assert.Contains(t, out, "Example:")
+	assert.Equal(t, 1, strings.Count(out, "Usage:"), "usage printed once")
 }
