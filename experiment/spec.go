@@ -565,10 +565,14 @@ func (p *parser) axis(n *yaml.Node, field string) Axis {
 				p.add(g["to"], field+".to", "must be greater than from (%g), got %g", from, to)
 			}
 			for i := range steps {
-				// Round to 12 significant digits, so that a grid through 0
-				// gives 0 and not 2.8e-17.
+				// Round to a billionth of the range, so that
+				// a grid through 0 gives 0 and not 2.8e-17, and -0.1 is -0.1.
 				v := from + (to-from)*float64(i)/float64(steps-1)
-				v, _ = strconv.ParseFloat(strconv.FormatFloat(v, 'g', 12, 64), 64)
+				digits := max(0, int(math.Ceil(-math.Log10((to-from)*1e-9))))
+				v, _ = strconv.ParseFloat(strconv.FormatFloat(v, 'f', digits, 64), 64)
+				if v == 0 {
+					v = 0 // not -0
+				}
 				a.Values = append(a.Values, v)
 			}
 		}

@@ -94,6 +94,15 @@ difference: [{a: a+r1, b: a-pinned+r1}]
 	if err != nil {
 		t.Fatal(err)
 	}
+	g, err := Parse("x.yaml", []byte("name: g\nvariants: [a]\nn: 1\nsweep: {param: q, from: -0.2, to: 0.1, steps: 7}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []float64{-0.2, -0.15, -0.1, -0.05, 0, 0.05, 0.1} {
+		if g.Sweep.Values[i] != want {
+			t.Errorf("grid point %d: Expected %v, Found %v", i, want, g.Sweep.Values[i])
+		}
+	}
 	if got, want := s.Sweep.Values, []float64{0, 0.25, 0.5, 0.75, 1}; len(got) != len(want) || got[4] != want[4] || got[1] != want[1] {
 		t.Errorf("sweep values: Expected %v, Found %v", want, got)
 	}
