@@ -65,3 +65,28 @@ func TestExperimentErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestExperimentShardMerge(t *testing.T) {
+	dir := t.TempDir()
+	scenario, _ := filepath.Abs("../../experiment/testdata/mini.yaml")
+	file := filepath.Join(dir, "sh.yaml")
+	os.WriteFile(file, []byte("name: sh\nscenario: "+scenario+"\nvariants: [base, no_side]\nn: 2100\nseed: 4\nfigures: [variants, byround]\n"), 0o644)
+	whole, parts := filepath.Join(dir, "whole"), filepath.Join(dir, "parts")
+	for _, args := range [][]string{
+		{"experiment", file, "-o", whole, "--quiet"},
+		{"experiment", file, "-o", parts, "--shard", "2/2", "--quiet"},
+		{"experiment", file, "-o", parts, "--shard", "1/2", "--workers", "1", "--quiet"},
+		{"experiment", file, "-o", parts, "--merge", "--quiet"},
+	} {
+		if code, _, stderr := experimentCLI(args...); code != exitOK {
+			t.Fatalf("%v: exit %d, stderr %s", args, code, stderr)
+		}
+	}
+	for _, f := range []string{"summary.csv", "byround.csv", "variants.svg"} {
+		a, _ := os.ReadFile(filepath.Join(whole, f))
+		b, _ := os.ReadFile(filepath.Join(parts, f))
+		if len(a) == 0 || !bytes.Equal(a, b) {
+			t.Errorf("%s: merged shards differ from the unsharded run", f)
+		}
+	}
+}
