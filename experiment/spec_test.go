@@ -113,3 +113,18 @@ difference: [{a: a+r1, b: a-pinned+r1}]
 		t.Errorf("defaults: Expected seed 1, level 0.95, Found %d, %v", s.Seed, s.Level)
 	}
 }
+
+// FuzzParse checks that no input makes Parse panic.
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{
+		"name: x\nvariants: [a, {name: b, variant: a, fixed: [{param: p, value: 1}]}]\nreadings: [r]\nn: 10\n",
+		"name: x\nvariants: all\nn: 5\nsweep2: {x: {param: p, from: 0, to: 1, steps: 3}, y: {param: q, values: [1, 2]}}\n",
+		"name: x\nsensitivity: {variant: a, outcome: o, params: [p], n: 3}\nn: 4\nconvergence: [1, 2]\n",
+		"a: &a [1]\nname: *a\n", "- 1\n- 2\n", "name: x\nincludes: [a.yaml]\n", "name: x\nvariants: [[a]]\nsweep: 5\nfixed: {}\n",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		Parse("fuzz.yaml", []byte(s))
+	})
+}
