@@ -4,13 +4,41 @@
 // variants to compare, the number of Monte Carlo runs per cell, the seed and
 // the confidence level, and optionally a one- or two-lever sweep, a
 // one-at-a-time sensitivity analysis, differences between variants, a
-// convergence check and the engine's verification against closed forms.
-// Run turns it into cells (a variant with some parameters pinned), runs
-// each cell's replicates and returns integer counts; WriteDir writes the CSV
-// tables that package figures draws, and a manifest.json.
+// convergence check and the engine's verification against closed forms:
 //
-// Every replicate draws its numbers from sim.Stream(seed, key, i), with the
-// key naming the cell's variant, so results depend only on the file, the
-// scenario and the architecture, never on the number of workers or shards.
-// Counts are integers and merge exactly.
+//	name: linkage                 # output directory results/NAME; required
+//	scenario: ""                  # path relative to this file; empty: the embedded default
+//	variants:                     # "all" (every policy variant), or a list of
+//	  - full-plan                 #   variant names ("a+b" combines), or
+//	  - name: plan-unlinked       #   labelled cells with pinned parameters
+//	    variant: full-plan        #   (* in a path matches any characters)
+//	    fixed: [{param: "linkages.L9*.effects[*].shift", value: 0}]
+//	readings: [advocate, sceptic] # cross every variant v with each reading r: v+r
+//	n: 40000                      # replicates per cell, in [1, 1e8]; required
+//	seed: 1                       # default 1
+//	level: 0.95                   # in (0, 1); default 0.95
+//	outcomes: [ceasefire]         # report only these; default all
+//	fixed: [{param: P, value: V}] # pinned in every cell
+//	sweep: {param: P, label: L, values: [..]}  # or from: A, to: B, steps: K (2..1000)
+//	sweep2: {x: {...}, y: {...}}  # two levers: heatmap.csv
+//	sensitivity: {variant: V, outcome: ceasefire, params: all, n: 4000}
+//	difference: [{a: LABEL, b: LABEL}]
+//	convergence: [100, 1000, 10000]  # increasing, last ≤ n; first variant
+//	verification: true            # verify.Run: verification.csv
+//	figures: [variants, byround, sweep, heatmap, tornado, convergence, difference, verification]
+//	includes: [other.yaml]        # run into OUT/NAME of each
+//
+// Load parses a file and its includes and reports every problem with its
+// file, line, field and the allowed values; NewPlan checks it against the
+// scenario (variant, reading, outcome and parameter names) and lays out one
+// job per cell. Run runs the jobs and keeps integer counts; WriteFiles
+// writes the CSV tables that package figures reads, and manifest.json; Draw
+// draws the figures. WriteShard and MergeShards split a run across machines
+// and merge it exactly.
+//
+// Every replicate draws its numbers from sim.Stream(seed, label, i), the
+// label naming the cell's variant (the points of a sweep and the cells of a
+// sensitivity analysis share their variant's streams), so results depend
+// only on the file, the scenario and the architecture, never on the number
+// of workers or shards; a plain variant's tables equal negsim batch's.
 package experiment
