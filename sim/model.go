@@ -32,6 +32,14 @@ type Model struct {
 
 	params     []models.Param
 	paramNames []string
+	// draws are the parameters as the scenario gives them; a replicate
+	// always samples them, so that pinning a parameter (WithFixed) leaves
+	// every other draw of the replicate unchanged: sweep points and
+	// sensitivity settings are paired with the base by common random
+	// numbers. pinned marks the slots whose drawn value is replaced by the
+	// constant in params.
+	draws  []models.Param
+	pinned []bool
 
 	Actors   []string
 	Issues   []string
@@ -385,6 +393,7 @@ func (c *compiler) compile() error {
 		m.outcomes = append(m.outcomes, co)
 		m.tables[co.table].outcomes = append(m.tables[co.table].outcomes, i)
 	}
+	m.draws = m.params
 	return c.checkProtocols()
 }
 
@@ -417,11 +426,18 @@ func (m *Model) ParamIndex(path string) (int, error) {
 
 // WithFixed returns a copy of m in which the parameter at slot is the
 // constant v: the primitive behind sweeps and sensitivity analysis.
+//
+// The pinned parameter is still drawn from its distribution, and the draw
+// discarded, so that every other parameter and event of a replicate is the
+// same as in m.
 func (m *Model) WithFixed(slot int, v float64, why string) *Model {
 	c := *m
 	c.params = append([]models.Param(nil), m.params...)
 	p := models.Fixed(v, why)
 	p.Line = m.params[slot].Line
 	c.params[slot] = p
+	c.pinned = make([]bool, len(m.params))
+	copy(c.pinned, m.pinned)
+	c.pinned[slot] = true
 	return &c
 }

@@ -307,3 +307,24 @@ func TestConcessionTable(t *testing.T) {
 		}
 	}
 }
+
+// TestWithFixedKeepsOtherDraws checks that pinning one parameter leaves
+// every other draw of a replicate unchanged (common random numbers).
+func TestWithFixedKeepsOtherDraws(t *testing.T) {
+	m := mini(t, "base")
+	slot, err := m.ParamIndex("actors.a.positions.guard.salience")
+	require.NoError(t, err)
+	pinned := m.WithFixed(slot, 0.9, "test")
+	a, b := sim.NewState(m), sim.NewState(pinned)
+	for i := range uint64(200) {
+		va := append([]float64(nil), a.Run(5, i, nil).Params...)
+		vb := b.Run(5, i, nil).Params
+		for k := range va {
+			if k == slot {
+				require.Equal(t, 0.9, vb[k])
+				continue
+			}
+			require.Equal(t, va[k], vb[k], "replicate %d, %s", i, m.ParamNames()[k])
+		}
+	}
+}

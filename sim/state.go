@@ -95,8 +95,11 @@ func (s *State) val(slot int, def float64) float64 {
 // reset draws the replicate's parameters and sets the initial state.
 func (s *State) reset() {
 	m := s.m
-	for i := range m.params {
-		s.vals[i] = m.params[i].Sample(s.rng)
+	for i := range m.draws {
+		s.vals[i] = m.draws[i].Sample(s.rng)
+		if m.pinned != nil && m.pinned[i] {
+			s.vals[i] = m.params[i].Args[0]
+		}
 	}
 	for i := range s.pos {
 		s.pos[i] = s.vals[m.issueSQ[i]]
