@@ -1,6 +1,8 @@
 package main
 
 import (
+	"path/filepath"
+
 	"github.com/negsim/negsim/batch"
 )
 
@@ -19,6 +21,11 @@ func runMerge(e *env, args []string) error {
 	}
 	if fs.NArg() == 0 {
 		return usagef("no shard directories given")
+	}
+	for _, d := range fs.Args() {
+		if shards, _ := filepath.Glob(filepath.Join(d, "counts-*-of-*.json")); len(shards) > 0 {
+			return usagef("%s holds experiment shards (%s); merge them with: negsim experiment FILE -o %s --merge", d, filepath.Base(shards[0]), d)
+		}
 	}
 	res, err := batch.Merge(fs.Args())
 	if err != nil {

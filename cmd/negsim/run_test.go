@@ -133,3 +133,12 @@ func TestUsageErrors(t *testing.T) {
 	assert.Contains(t, out, "Example:")
 	assert.Equal(t, 1, strings.Count(out, "Usage:"), "usage printed once")
 }
+
+func TestMergePointsExperimentShardsToTheirMerge(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "counts-1-of-2.json"), []byte("{}"), 0o644))
+	code, _, errs := cli(t, "merge", "-o", filepath.Join(dir, "out"), dir)
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errs, "holds experiment shards")
+	assert.Contains(t, errs, "--merge")
+}
