@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/negsim/negsim/models"
 )
 
 // Figure names an experiment may ask for, in the order they are drawn.
@@ -118,39 +120,13 @@ type Pair struct {
 	Line int
 }
 
-// Problem is one thing wrong with an experiment file.
-type Problem struct {
-	File  string
-	Line  int
-	Field string
-	Msg   string
-}
-
-func (p Problem) Error() string {
-	var b strings.Builder
-	b.WriteString(p.File)
-	if p.Line > 0 {
-		fmt.Fprintf(&b, ":%d", p.Line)
-	}
-	if p.Field != "" {
-		b.WriteString(": ")
-		b.WriteString(p.Field)
-	}
-	b.WriteString(": ")
-	b.WriteString(p.Msg)
-	return b.String()
-}
+// Problem is one thing wrong with an experiment file; it is the scenario's
+// Problem type, so that every command reports file, line, field and rule the
+// same way.
+type Problem = models.Problem
 
 // Problems is every problem found in an experiment file.
-type Problems []Problem
-
-func (ps Problems) Error() string {
-	lines := make([]string, len(ps))
-	for i, p := range ps {
-		lines[i] = p.Error()
-	}
-	return strings.Join(lines, "\n")
-}
+type Problems = models.Problems
 
 // Load reads and parses the experiment file at path, and the files it
 // includes. It checks the file's structure and numbers; Plan checks it
