@@ -165,7 +165,11 @@ type Linkage struct {
 	When  EventRef `yaml:"when"`
 	// Prob is the probability the linkage fires when its event happens; 1
 	// when absent.
-	Prob    *Param   `yaml:"prob"`
+	Prob *Param `yaml:"prob"`
+	// Repeat makes the linkage act on every occurrence of its event (each
+	// rejection, each veto), drawing Prob each time; by default it acts on
+	// the first occurrence only.
+	Repeat  bool     `yaml:"repeat"`
 	Effects []Effect `yaml:"effects"`
 }
 

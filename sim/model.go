@@ -122,6 +122,7 @@ type institution struct {
 type linkage struct {
 	event   int
 	prob    int
+	repeat  bool
 	effects []effect
 }
 
@@ -362,7 +363,7 @@ func (c *compiler) compile() error {
 
 	for i, lid := range s.Linkages.Keys {
 		l, f := &s.Linkages.Vals[i], "linkages."+lid
-		cl := linkage{event: c.eventRef(l.When), prob: c.opt(f+".prob", l.Prob)}
+		cl := linkage{event: c.eventRef(l.When), prob: c.opt(f+".prob", l.Prob), repeat: l.Repeat}
 		for j := range l.Effects {
 			e := &l.Effects[j]
 			ce := effect{field: fieldCodes[e.Field], actor: s.Actors.Index(e.Actor), table: s.Tables.Index(e.Table),

@@ -146,6 +146,11 @@ func TestLinkages(t *testing.T) {
 			`  l: {when: {event: start}, effects: [{institution: i, field: pass, shift: {value: 0.3, assumption: t}}]}`, "", 0.5, 0.5},
 		// A shock in round 0 (probability 1) blocks the table through round 2 of
 		// a 3-round horizon: no deal.
+		// Each rejection lowers a's reservation by 0.15 when the linkage
+		// repeats: from 1.2, a accepts in the third round (1.2 - 2·0.15 <= 1);
+		// once only, it never does.
+		{"repeat", "", `  l: {when: {event: rejected, table: tab}, repeat: true, effects: [{actor: a, table: tab, field: reservation, shift: {value: -0.15, assumption: t}}]}`, "", 1.2, 1},
+		{"once", "", `  l: {when: {event: rejected, table: tab}, effects: [{actor: a, table: tab, field: reservation, shift: {value: -0.15, assumption: t}}]}`, "", 1.2, 0},
 		{"block", "", `  l: {when: {event: shock, shock: s}, effects: [{table: tab, field: block, shift: {value: 2, assumption: t}}]}`,
 			`  s: {per_round: {value: 1, assumption: t}, from: 0, to: 0}`, 0.5, 0},
 	} {
@@ -155,7 +160,7 @@ func TestLinkages(t *testing.T) {
 				ratify = "i"
 			}
 			h := 1
-			if c.name == "block" {
+			if c.name == "block" || c.name == "repeat" || c.name == "once" {
 				h = 3
 			}
 			m := one(t, h, c.aRes, ratify, c.inst, c.links, c.shocks)

@@ -223,18 +223,18 @@ func (s *State) step(t, r int) {
 	}
 }
 
-// fire records event e and runs the linkages listening to it, each at most
-// once per replicate.
+// fire records event e and runs the linkages listening to it: each at most
+// once per replicate, or at every occurrence if it repeats.
 func (s *State) fire(e, r int) {
 	if s.eventRound[e] == none {
 		s.eventRound[e] = r
 	}
 	for _, l := range s.m.linksOn[e] {
-		if s.fired[l] {
+		lk := &s.m.links[l]
+		if s.fired[l] && !lk.repeat {
 			continue
 		}
 		s.fired[l] = true
-		lk := &s.m.links[l]
 		ok := lk.prob == none || s.rng.Float64() < s.vals[lk.prob]
 		if s.tr != nil {
 			s.ev = blank(r, TraceLinkage)
