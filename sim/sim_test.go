@@ -227,6 +227,22 @@ func TestRunAllocatesNothing(t *testing.T) {
 		st.Run(1, i, nil)
 	})
 	assert.Zero(t, allocs)
+
+	// Every variant of the default scenario, under both readings.
+	base, err := models.Default()
+	require.NoError(t, err)
+	for _, v := range append(base.VariantNames("policy"), "full-plan+advocate", "full-plan+sceptic") {
+		s, err := base.Resolve(v)
+		require.NoError(t, err)
+		m, err := sim.Compile(s)
+		require.NoError(t, err)
+		st := sim.NewState(m)
+		allocs := testing.AllocsPerRun(50, func() {
+			i++
+			st.Run(1, i, nil)
+		})
+		assert.Zero(t, allocs, v)
+	}
 }
 
 func TestStreamDistinct(t *testing.T) {
