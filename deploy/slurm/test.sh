@@ -22,7 +22,7 @@
 #   NEGSIM_TEST_TIMEOUT  seconds to wait for the Slurm jobs (default 900)
 #   NEGSIM_BIN           use this negsim binary instead of building one
 #
-# The project's CI runs this only when NEGSIM_SLURM_TEST=1 (see deploy/README.md).
+# The project's CI (.ci/run) runs this unless NEGSIM_SLURM_TEST=0 (see deploy/README.md).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
