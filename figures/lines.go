@@ -2,6 +2,7 @@ package figures
 
 import (
 	"fmt"
+	"image/color"
 	"math"
 	"sort"
 
@@ -56,6 +57,17 @@ type linesFigure struct {
 	keys           []string // legend order; colours by index
 	legendHeading  string
 	panels         []linePanel
+	// style gives the colour and dashes of the i-th key; nil means
+	// seriesColor and seriesDashes.
+	style func(i int) (color.Color, []vg.Length)
+}
+
+// styleOf returns the colour and dashes of the i-th key.
+func (f linesFigure) styleOf(i int) (color.Color, []vg.Length) {
+	if f.style != nil {
+		return f.style(i)
+	}
+	return seriesColor(i), seriesDashes(i)
 }
 
 // panelGrid returns rows and columns for n panels.
@@ -144,7 +156,8 @@ func (f linesFigure) save(path string) error {
 			if err != nil {
 				return err
 			}
-			band.Color = translucent(seriesColor(keyIdx[s.key]), 0x38)
+			col, _ := f.styleOf(keyIdx[s.key])
+			band.Color = translucent(col, 0x38)
 			band.LineStyle.Width = 0
 			p.Add(band)
 		}
@@ -158,14 +171,15 @@ func (f linesFigure) save(path string) error {
 			if err != nil {
 				return err
 			}
-			line.LineStyle = draw.LineStyle{Color: seriesColor(k), Width: vg.Points(1.8), Dashes: seriesDashes(k)}
+			col, dashes := f.styleOf(k)
+			line.LineStyle = draw.LineStyle{Color: col, Width: vg.Points(1.8), Dashes: dashes}
 			p.Add(line)
 			if len(s.pts) <= 15 {
 				sc, err := plotter.NewScatter(xys)
 				if err != nil {
 					return err
 				}
-				sc.GlyphStyle = draw.GlyphStyle{Color: seriesColor(k), Radius: vg.Points(2.5), Shape: draw.CircleGlyph{}}
+				sc.GlyphStyle = draw.GlyphStyle{Color: col, Radius: vg.Points(2.5), Shape: draw.CircleGlyph{}}
 				p.Add(sc)
 			}
 		}
@@ -174,8 +188,9 @@ func (f linesFigure) save(path string) error {
 
 	leg := &sideLegend{heading: f.legendHeading, leg: newLegend()}
 	for i, k := range f.keys {
-		l := &plotter.Line{LineStyle: draw.LineStyle{Color: seriesColor(i), Width: vg.Points(1.8), Dashes: seriesDashes(i)}}
-		band := &plotter.Polygon{Color: translucent(seriesColor(i), 0x38)}
+		col, dashes := f.styleOf(i)
+		l := &plotter.Line{LineStyle: draw.LineStyle{Color: col, Width: vg.Points(1.8), Dashes: dashes}}
+		band := &plotter.Polygon{Color: translucent(col, 0x38)}
 		leg.leg.Add(k, band, l)
 	}
 
@@ -243,13 +258,30 @@ func panelNote(shown, total int, what string) string {
 	return ""
 }
 
-// ByRound draws byround.csv: for each variant (small multiples, at most
-// six), the cumulative probability that each outcome has happened by each
-// round, one line per outcome with its confidence band. It writes
+// maxByRoundLines is the most variants ByRound draws as lines in one
+// panel when there are too many variants for a panel each.
+const maxByRoundLines = 8
+
+// ByRound draws byround.csv: the cumulative probability that each outcome
+// has happened by each round, with confidence bands. With at most six
+// variants it draws one panel per variant and one line per outcome. With
+// more it draws one panel per outcome (at most six) and one line per
+// variant for the first eight variants in file order (fewer if the eighth
+// would split a policy from its other readings), and the title says so;
+// variants that differ only in their reading ("full-plan+advocate",
+// "full-plan+sceptic") share a colour and differ in dashes. It writes
 // path.svg and path.png.
 func ByRound(rows []ByRoundRow, c Caption, path string) error {
 	if len(rows) == 0 {
 		return errNoRows
+	}
+	var variants, outcomes order
+	for _, r := range rows {
+		variants.add(r.Variant)
+		outcomes.add(r.Outcome)
+	}
+	if len(variants.keys) > maxPanels {
+		return byRoundByOutcome(rows, variants.keys, outcomes.keys, c, path)
 	}
 	panels, keys, total := groupLines(len(rows), func(i int) (string, string, bandPoint) {
 		r := rows[i]
@@ -268,6 +300,75 @@ func ByRound(rows []ByRoundRow, c Caption, path string) error {
 		legendHeading: "Outcome",
 		panels:        panels,
 	}.save(path)
+}
+
+// byRoundByOutcome draws ByRound's figure for many variants: a panel per
+// outcome, a line per selected variant.
+func byRoundByOutcome(rows []ByRoundRow, variants, outcomes []string, c Caption, path string) error {
+	sel := variants[:min(len(variants), maxByRoundLines)]
+	// Do not split a policy from its other readings, if whole policies
+	// remain.
+	if len(sel) < len(variants) && variantFamily(variants[len(sel)]) != variants[len(sel)] {
+		next := variants[len(sel)]
+		cut := len(sel)
+		for cut > 0 && variantFamily(sel[cut-1]) == variantFamily(next) {
+			cut--
+		}
+		if cut > 0 {
+			sel = sel[:cut]
+		}
+	}
+	keep := map[string]bool{}
+	for _, v := range sel {
+		keep[v] = true
+	}
+	var kept []ByRoundRow
+	for _, r := range rows {
+		if keep[r.Variant] {
+			kept = append(kept, r)
+		}
+	}
+	panels, keys, total := groupLines(len(kept), func(i int) (string, string, bandPoint) {
+		r := kept[i]
+		return r.Outcome, r.Variant, bandPoint{float64(r.Round), r.P, r.CILow, r.CIHigh}
+	})
+	title := fmt.Sprintf("Cumulative probability of each outcome by round, first %d of %d variants", len(keys), len(variants))
+	if total > len(panels) {
+		title += fmt.Sprintf(" and first %d of %d outcomes", len(panels), total)
+	}
+	return linesFigure{
+		title:         title,
+		caption:       c.String(),
+		xLabel:        "Round (months)",
+		yLabel:        "Probability by round",
+		keys:          keys,
+		legendHeading: "Variant",
+		panels:        panels,
+		style:         familyStyle(keys),
+	}.save(path)
+}
+
+// familyStyle returns a style for keys named like "policy+reading": one
+// colour per policy, one dash pattern per reading (solid for the first
+// reading met). Keys without a reading keep the usual styles.
+func familyStyle(keys []string) func(i int) (color.Color, []vg.Length) {
+	var fams, readings order
+	for _, k := range keys {
+		f := variantFamily(k)
+		if f == k {
+			return nil
+		}
+		fams.add(f)
+		readings.add(k[len(f):])
+	}
+	if len(fams.keys) > len(seriesColors) || len(readings.keys) > 3 {
+		return nil
+	}
+	dashes := [][]vg.Length{nil, {vg.Points(5), vg.Points(3)}, {vg.Points(1.5), vg.Points(2)}}
+	return func(i int) (color.Color, []vg.Length) {
+		f := variantFamily(keys[i])
+		return seriesColor(fams.idx[f]), dashes[readings.idx[keys[i][len(f):]]]
+	}
 }
 
 // Sweep draws sweep.csv: each outcome's probability against the value of

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	xfont "golang.org/x/image/font"
 	"gonum.org/v1/plot"
@@ -181,19 +182,23 @@ func (f figure) drawFrame(dc draw.Canvas) error {
 	})
 	inner := draw.Crop(dc, margin, -margin, margin, -margin)
 
+	width := inner.Max.X - inner.Min.X
+
 	ts := textStyle(14)
 	ts.Font.Weight = xfont.WeightBold
 	ts.XAlign = draw.XCenter
 	ts.YAlign = draw.YTop
-	inner.FillText(ts, vg.Point{X: (inner.Min.X + inner.Max.X) / 2, Y: inner.Max.Y}, f.title)
-	inner.Max.Y -= ts.Height(f.title) + vg.Points(8)
+	title := wrapWords(ts, f.title, width)
+	inner.FillText(ts, vg.Point{X: (inner.Min.X + inner.Max.X) / 2, Y: inner.Max.Y}, title)
+	inner.Max.Y -= ts.Height(title) + vg.Points(8)
 
 	cs := textStyle(9)
 	cs.Color = captionColor
 	cs.XAlign = draw.XLeft
 	cs.YAlign = draw.YBottom
-	inner.FillText(cs, inner.Min, f.caption)
-	inner.Min.Y += cs.Height(f.caption) + vg.Points(6)
+	caption := wrapJoin(cs, strings.Split(f.caption, captionSep), captionSep, width)
+	inner.FillText(cs, inner.Min, caption)
+	inner.Min.Y += cs.Height(caption) + vg.Points(6)
 
 	return f.body(inner)
 }
@@ -266,3 +271,39 @@ func writeAtomic(path string, w io.WriterTo) error {
 func formatProb(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) }
 
 var errNoRows = errors.New("no rows to draw")
+
+// captionSep separates the parts of a caption line; a long caption wraps
+// between parts rather than inside one.
+const captionSep = " · "
+
+// wrapWords breaks s into lines at spaces so that each line is at most
+// width wide in sty, where the words allow; existing line breaks are kept.
+func wrapWords(sty text.Style, s string, width vg.Length) string {
+	paras := strings.Split(s, "\n")
+	for i, p := range paras {
+		paras[i] = wrapJoin(sty, strings.Split(p, " "), " ", width)
+	}
+	return strings.Join(paras, "\n")
+}
+
+// wrapJoin joins parts with sep, starting a new line (and dropping the
+// separator) before a part that would make the line wider than width. A
+// part wider than width on its own gets a line of its own.
+func wrapJoin(sty text.Style, parts []string, sep string, width vg.Length) string {
+	var b strings.Builder
+	line := ""
+	for i, p := range parts {
+		switch {
+		case i == 0:
+			line = p
+		case sty.Width(line+sep+p) <= width:
+			line += sep + p
+		default:
+			b.WriteString(strings.TrimRight(line+sep, " "))
+			b.WriteByte('\n')
+			line = p
+		}
+	}
+	b.WriteString(line)
+	return b.String()
+}

@@ -6,8 +6,10 @@ import (
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgsvg"
 )
 
 // maxBarVariants is the most variants drawn as grouped bars; beyond it
@@ -140,6 +142,19 @@ func variantFamily(v string) string {
 
 var shadeColor = translucent(seriesColors[7], 0x22)
 
+// Layout of the dot-and-whisker chart.
+const (
+	dotsRowPitch   = 0.15 * vg.Inch // height of one variant's row
+	dotsMinPanelW  = 1.6 * vg.Inch  // narrowest data area of a panel
+	dotsMaxCols    = 3
+	dotsPadX       = 14             // points between panels
+	dotsPadY       = 10             // points between rows of panels
+	dotsTickSpace  = 0.38 * vg.Inch // least distance between labelled ticks
+	dotsTitleSize  = 10
+	dotsLabelSize  = 8.5
+	dotsXLabelSize = 9.5
+)
+
 func variantsDots(t *summaryTable, c Caption, path string) error {
 	nv, no := len(t.variants.keys), len(t.outcomes.keys)
 	// First variant on top.
@@ -161,11 +176,13 @@ func variantsDots(t *summaryTable, c Caption, path string) error {
 		}
 	}
 
+	dot := draw.GlyphStyle{Radius: vg.Points(2.4), Shape: draw.CircleGlyph{}}
 	plots := make([]*plot.Plot, no)
-	for oi, o := range t.outcomes.keys {
+	for oi := range t.outcomes.keys {
 		p := newPlot()
-		p.Title.Text = o
 		p.X.Label.Text = "Probability"
+		p.X.Label.TextStyle.Font.Size = dotsXLabelSize
+		p.X.Tick.Label.Font.Size = 9
 		hi := 0.0
 		for vi := range t.variants.keys {
 			if r, ok := t.cell[[2]int{vi, oi}]; ok {
@@ -200,37 +217,174 @@ func variantsDots(t *summaryTable, c Caption, path string) error {
 			if err != nil {
 				return err
 			}
-			sc.GlyphStyle = draw.GlyphStyle{Color: seriesColor(oi), Radius: vg.Points(2.6), Shape: draw.CircleGlyph{}}
+			sc.GlyphStyle = dot
+			sc.GlyphStyle.Color = seriesColor(oi)
 			p.Add(eb, sc)
 		}
 		p.X.Min, p.X.Max = 0, xmax
-		p.X.Tick.Marker = probTicks{most: 3}
 		p.Y.Min, p.Y.Max = -0.5, float64(nv)-0.5
-		if oi == 0 {
-			p.NominalY(labels...)
-			p.Y.Tick.Label.Font.Size = 9
-		} else {
-			p.HideY()
-		}
+		p.NominalY(labels...)
+		p.Y.Tick.Label.Font.Size = dotsLabelSize
 		plots[oi] = p
 	}
 
-	leg := &sideLegend{leg: newLegend()}
-	leg.leg.Add("estimate", &plotter.Scatter{GlyphStyle: draw.GlyphStyle{Color: whiskerColor, Radius: vg.Points(2.6), Shape: draw.CircleGlyph{}}})
-	leg.leg.Add("95% Wilson interval", &whiskerThumb{horizontal: true})
+	// Columns: as many as keep each data area at least dotsMinPanelW
+	// wide next to the variant labels, at most dotsMaxCols; then rows,
+	// and columns again to balance them.
+	probe := draw.New(vgsvg.New(figWidth, figHeight))
+	firstW := plots[0].DataCanvas(probe).Min.X - probe.Min.X
+	usable := figWidth - 2*margin - firstW - vg.Points(6)
+	cols := 1
+	for c := 2; c <= dotsMaxCols; c++ {
+		if (usable-vg.Points(dotsPadX)*vg.Length(c-1))/vg.Length(c) >= dotsMinPanelW {
+			cols = c
+		}
+	}
+	cols = min(cols, no)
+	rows := (no + cols - 1) / cols
+	cols = (no + rows - 1) / rows
+	panelW := (usable - vg.Points(dotsPadX)*vg.Length(cols-1)) / vg.Length(cols)
+	for oi, p := range plots {
+		if oi%cols != 0 {
+			p.HideY()
+		}
+		p.X.Tick.Marker = probTicks{most: max(2, int(panelW/dotsTickSpace))}
+	}
 
-	height := max(figHeight, 1.5*vg.Inch+vg.Length(nv)*0.17*vg.Inch)
+	// Panel titles, wrapped after '_' or '-' when too wide.
+	ts := textStyle(dotsTitleSize)
+	ts.XAlign = draw.XCenter
+	ts.YAlign = draw.YTop
+	titles := make([]string, no)
+	titleH := make([]vg.Length, rows)
+	for oi, o := range t.outcomes.keys {
+		titles[oi] = wrapName(ts, o, panelW)
+		titleH[oi/cols] = max(titleH[oi/cols], ts.Height(titles[oi])+vg.Points(4))
+	}
+
+	keys := []keyEntry{
+		{"estimate", &plotter.Scatter{GlyphStyle: draw.GlyphStyle{Color: whiskerColor, Radius: dot.Radius, Shape: dot.Shape}}},
+		{"95% Wilson interval", &whiskerThumb{horizontal: true}},
+	}
+
+	axisH := vg.Points(9+dotsXLabelSize) + 0.22*vg.Inch // tick labels, axis label, padding
+	panelsH := vg.Points(dotsPadY) * vg.Length(rows-1)
+	for _, h := range titleH {
+		panelsH += h + vg.Length(nv)*dotsRowPitch + axisH
+	}
+	height := max(figHeight, panelsH+1.3*vg.Inch)
 	return figure{
 		title:   "Probability of each outcome within the horizon, by variant",
 		caption: c.String(),
 		height:  height,
 		body: func(dc draw.Canvas) error {
-			// Start the legend below the panel titles, which may be wider
-			// than their panels.
-			top := plots[0].Title.TextStyle.Height("A") + plots[0].Title.Padding + vg.Points(6)
-			area := leg.split(dc, top)
-			drawRow(area, plots, vg.Points(18))
+			dc.Max.Y -= drawKeyRow(dc, keys) + vg.Points(6)
+			// Row heights in proportion to what they hold.
+			free := dc.Max.Y - dc.Min.Y - vg.Points(dotsPadY)*vg.Length(rows-1)
+			rowH := make([]vg.Length, rows)
+			for r := range rows {
+				rowH[r] = titleH[r] + (free-panelsH+vg.Points(dotsPadY)*vg.Length(rows-1))/vg.Length(rows) +
+					vg.Length(nv)*dotsRowPitch + axisH
+			}
+			top := dc.Max.Y
+			for r := range rows {
+				row := dc
+				row.Max.Y = top
+				row.Min.Y = top - rowH[r]
+				top = row.Min.Y - vg.Points(dotsPadY)
+				n := min(cols, no-r*cols)
+				tiles := make([]*plot.Plot, cols)
+				copy(tiles, plots[r*cols:r*cols+n])
+				rowPlots := row
+				rowPlots.Max.Y -= titleH[r]
+				canvases := gridRow(rowPlots, tiles, firstW, panelW, vg.Points(dotsPadX))
+				for k := range n {
+					p := plots[r*cols+k]
+					p.Draw(canvases[k])
+					d := p.DataCanvas(canvases[k])
+					row.FillText(ts, vg.Point{X: (d.Min.X + d.Max.X) / 2, Y: row.Max.Y}, titles[r*cols+k])
+				}
+			}
 			return nil
 		},
 	}.save(path)
+}
+
+// wrapName breaks a name like "association_signed" after its '_' or '-'
+// so that each line fits in width, where it can.
+func wrapName(sty text.Style, name string, width vg.Length) string {
+	if sty.Width(name) <= width {
+		return name
+	}
+	var parts []string
+	start := 0
+	for i, r := range name {
+		if (r == '_' || r == '-') && i+1 < len(name) {
+			parts = append(parts, name[start:i+1])
+			start = i + 1
+		}
+	}
+	parts = append(parts, name[start:])
+	return wrapJoin(sty, parts, "", width)
+}
+
+// gridRow returns the canvases of one row of panels in a grid whose data
+// areas line up from row to row: the first column starts after firstW
+// (room for its y labels), every data area is dataW wide and pad apart.
+// The data area of each canvas is placed so, whatever each plot's own
+// axes need; nil plots get a canvas too.
+func gridRow(dc draw.Canvas, plots []*plot.Plot, firstW, dataW, pad vg.Length) []draw.Canvas {
+	out := make([]draw.Canvas, len(plots))
+	x := dc.Min.X + firstW
+	for i, p := range plots {
+		c := dc
+		c.Min.X, c.Max.X = x, x+dataW
+		if p != nil {
+			// Widen the canvas by what the plot's axes take, so its data
+			// area is exactly [x, x+dataW]. Measured on a wide canvas:
+			// on a narrow one the axes may not fit at all.
+			wide := dc
+			wide.Min.X, wide.Max.X = 0, 100*vg.Inch
+			d := p.DataCanvas(wide)
+			c.Min.X -= d.Min.X - wide.Min.X
+			c.Max.X += wide.Max.X - d.Max.X
+		}
+		out[i] = c
+		x += dataW + pad
+	}
+	return out
+}
+
+// keyEntry is one item of a horizontal key.
+type keyEntry struct {
+	name  string
+	thumb plot.Thumbnailer
+}
+
+// drawKeyRow draws entries side by side, centred at the top of dc, and
+// returns the height used.
+func drawKeyRow(dc draw.Canvas, entries []keyEntry) vg.Length {
+	ts := textStyle(10)
+	ts.YAlign = draw.YCenter
+	thumbW, gap, space := vg.Points(22), vg.Points(4), vg.Points(18)
+	h := ts.Height("Ag")
+	total := vg.Length(0)
+	for i, e := range entries {
+		if i > 0 {
+			total += space
+		}
+		total += thumbW + gap + ts.Width(e.name)
+	}
+	x := (dc.Min.X+dc.Max.X)/2 - total/2
+	y := dc.Max.Y - h/2
+	for _, e := range entries {
+		tc := dc
+		tc.Min = vg.Point{X: x, Y: y - h/2}
+		tc.Max = vg.Point{X: x + thumbW, Y: y + h/2}
+		e.thumb.Thumbnail(&tc)
+		x += thumbW + gap
+		dc.FillText(ts, vg.Point{X: x, Y: y}, e.name)
+		x += ts.Width(e.name) + space
+	}
+	return h
 }
