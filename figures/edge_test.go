@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -36,6 +37,12 @@ func TestEdgeCases(t *testing.T) {
 	require.NoError(t, ByRound(br[:1], c, out("br1")))
 
 	require.NoError(t, Sweep([]SweepRow{{Variant: "a", Lever: "l", X: 0.5, Outcome: "o", N: 10, P: 0.2, CILow: 0.1, CIHigh: 0.3}}, c, out("sw")))
+	long := Caption{N: 2000, Seed: 1, ScenarioSHA256: c.ScenarioSHA256,
+		Name: "an-experiment-with-a-very-long-name-that-goes-on-and-on-to-fill-the-caption-line-and-more"}
+	require.NoError(t, Sweep([]SweepRow{
+		{Variant: "a-variant-with-a-long-name", Lever: "a lever whose name is long enough to overflow the title line: Moscow's reservation shift", X: 0, Outcome: "o", N: 10, P: 0.2, CILow: 0.1, CIHigh: 0.3},
+		{Variant: "a-variant-with-a-long-name", Lever: "a lever whose name is long enough to overflow the title line: Moscow's reservation shift", X: 1, Outcome: "o", N: 10, P: 0.3, CILow: 0.2, CIHigh: 0.4},
+	}, long, out("swlong")))
 	require.NoError(t, Heatmap([]HeatmapRow{{Variant: "a", LeverX: "x", LeverY: "y", Outcome: "escalation", N: 10, P: 0.2, CILow: 0.1, CIHigh: 0.3}}, c, out("hm")))
 	require.NoError(t, Heatmap([]HeatmapRow{
 		{Variant: "a", LeverX: "x", X: 0, LeverY: "y", Outcome: "o", N: 10},
@@ -49,4 +56,14 @@ func TestEdgeCases(t *testing.T) {
 		vr = append(vr, VerificationRow{Game: fmt.Sprintf("g%d", g), Param: "x", X: 1, Engine: 1, ClosedForm: 1})
 	}
 	require.NoError(t, Verification(vr, c, out("vr")))
+}
+
+func TestWrap(t *testing.T) {
+	sty := textStyle(10)
+	w := sty.Width("aaaa bbbb")
+	assert.Equal(t, "aaaa bbbb\ncccc", wrapWords(sty, "aaaa bbbb cccc", w))
+	assert.Equal(t, "aaaa bbbb cccc", wrapWords(sty, "aaaa bbbb cccc", 10*w))
+	assert.Equal(t, "x\nverylongwordthatdoesnotfit\ny", wrapWords(sty, "x verylongwordthatdoesnotfit y", w))
+	assert.Equal(t, "a · b ·\nc", wrapJoin(sty, []string{"a", "b", "c"}, captionSep, sty.Width("a · b · ")))
+	assert.Equal(t, "association_\nsigned", wrapName(sty, "association_signed", sty.Width("association_")))
 }

@@ -125,6 +125,9 @@ func niceCeil(v float64) float64 {
 type probTicks struct {
 	// most is the most labelled ticks wanted; zero means 6.
 	most int
+	// unit drops ticks outside [0, 1], for a probability axis padded
+	// beyond its bounds so that marks at 0 or 1 stay clear of the axis.
+	unit bool
 }
 
 // Ticks implements plot.Ticker.
@@ -148,11 +151,14 @@ func (t probTicks) Ticks(min, max float64) []plot.Tick {
 		if math.Abs(v) < 1e-12 {
 			v = 0
 		}
-		t := plot.Tick{Value: v}
-		if int64(k)%2 == 0 {
-			t.Label = strconv.FormatFloat(math.Round(v*1e6)/1e6, 'f', -1, 64)
+		if t.unit && (v < 0 || v > 1) {
+			continue
 		}
-		ticks = append(ticks, t)
+		tk := plot.Tick{Value: v}
+		if int64(k)%2 == 0 {
+			tk.Label = strconv.FormatFloat(math.Round(v*1e6)/1e6, 'f', -1, 64)
+		}
+		ticks = append(ticks, tk)
 	}
 	return ticks
 }

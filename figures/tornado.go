@@ -101,9 +101,11 @@ func Tornado(rows []SensitivityRow, c Caption, path string) error {
 		}
 	}
 	pad := math.Max(0.02, 0.06*(xhi-xlo))
-	p.X.Min = math.Max(0, xlo-pad)
-	p.X.Max = math.Min(1, xhi+pad)
-	p.X.Tick.Marker = probTicks{}
+	// Pad beyond 0 and 1 too, so bars and whiskers ending there stay
+	// clear of the axis; the ticks stay within [0, 1].
+	p.X.Min = math.Max(-pad/2, xlo-pad)
+	p.X.Max = math.Min(1+pad/2, xhi+pad)
+	p.X.Tick.Marker = probTicks{unit: true}
 	p.X.Label.Text = fmt.Sprintf("P(%s within horizon)", outcome)
 	p.Y.Min, p.Y.Max = -0.5, float64(n)-0.5
 	p.NominalY(labels...)
