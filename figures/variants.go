@@ -37,7 +37,9 @@ func newSummaryTable(rows []SummaryRow) *summaryTable {
 // horizon under each variant, with Wilson intervals. Up to eight variants
 // it draws grouped bars (one group per outcome, one bar per variant);
 // with more it draws a dot-and-whisker chart with one row per variant and
-// one panel per outcome. It writes path.svg and path.png.
+// one panel per outcome, the panels wrapped into a grid of up to three
+// columns with the variant names on the leftmost. It writes path.svg and
+// path.png.
 func Variants(rows []SummaryRow, c Caption, path string) error {
 	if len(rows) == 0 {
 		return errNoRows
