@@ -211,7 +211,9 @@ func (s *Scenario) VariantNames(kind string) []string {
 // after each one's extends; "" or "base" returns the base scenario.
 func (s *Scenario) Resolve(name string) (*Scenario, error) {
 	if name == "" || name == "base" {
-		return s, nil
+		b := *s
+		b.Variant = "base"
+		return &b, nil
 	}
 	var order []string
 	seen := map[string]bool{}

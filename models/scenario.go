@@ -7,6 +7,10 @@ type Scenario struct {
 	Name         string           `yaml:"name"`
 	Description  string           `yaml:"description"`
 	Horizon      int              `yaml:"horizon"` // rounds; one round is one month in the default scenario
+	// DefaultVariant is the variant that single-replicate commands (negsim
+	// run, negsim scenario) show when none is asked for; empty means the
+	// base. Batches without --variant run the base and every variant.
+	DefaultVariant string `yaml:"default_variant"`
 	Sources      Map[string]      `yaml:"sources"` // citable documents: file name -> title
 	Actors       Map[Actor]       `yaml:"actors"`
 	Issues       Map[Issue]       `yaml:"issues"`

@@ -108,6 +108,11 @@ func (s *Scenario) validate() Problems {
 	v.shocks()
 	v.outcomes()
 	v.variants()
+	if d := s.DefaultVariant; d != "" && d != "base" {
+		for _, part := range strings.Split(d, "+") {
+			v.ref(0, "default_variant", "variant", part, s.Variants.Index, s.Variants.Keys)
+		}
+	}
 	return v.ps
 }
 

@@ -161,11 +161,18 @@ func loadScenario(path string) (*models.Scenario, error) {
 }
 
 // loadModel loads the scenario at path (the embedded default when empty),
-// applies variant and compiles it. It returns the base scenario too, for
-// listings of its variants.
+// applies variant (the scenario's default_variant when empty, else the base)
+// and compiles it. It returns the base scenario too, for listings of its
+// variants; resolved.Variant names the variant applied.
 func loadModel(path, variant string) (base, resolved *models.Scenario, m *sim.Model, err error) {
 	if base, err = loadScenario(path); err != nil {
 		return nil, nil, nil, err
+	}
+	if variant == "" {
+		variant = base.DefaultVariant
+	}
+	if variant == "" {
+		variant = "base"
 	}
 	if resolved, err = base.Resolve(variant); err != nil {
 		return nil, nil, nil, err

@@ -28,13 +28,18 @@ func cli(t *testing.T, args ...string) (int, string, string) {
 // change of the scenario or the engine.
 func TestRunTraceGolden(t *testing.T) {
 	for _, c := range []struct{ name, golden string }{
-		{"base", "run-trace-seed7.golden"},
+		{"", "run-trace-seed7.golden"}, // the scenario's default_variant
+		{"base", "run-trace-seed7-base.golden"},
 		{"full-plan+advocate", "run-trace-seed7-full-plan-advocate.golden"},
 	} {
-		code, out, errs := cli(t, "run", "--trace", "--seed", "7", "--variant", c.name)
+		args := []string{"run", "--trace", "--seed", "7"}
+		if c.name != "" {
+			args = append(args, "--variant", c.name)
+		}
+		code, out, errs := cli(t, args...)
 		require.Equal(t, 0, code, errs)
 		// Byte-identical on every run.
-		_, again, _ := cli(t, "run", "--trace", "--seed", "7", "--variant", c.name)
+		_, again, _ := cli(t, args...)
 		require.Equal(t, out, again)
 		path := filepath.Join("testdata", c.golden)
 		if *update {
@@ -47,7 +52,9 @@ func TestRunTraceGolden(t *testing.T) {
 }
 
 func TestRunEveryActorTakesPart(t *testing.T) {
-	code, out, errs := cli(t, "run", "--trace", "--seed", "7", "--format", "json", "--variant", "full-plan")
+	// With no --variant, run shows the scenario's default_variant (the full
+	// plan), in which every actor of the scenario takes part.
+	code, out, errs := cli(t, "run", "--trace", "--seed", "7", "--format", "json")
 	require.Equal(t, 0, code, errs)
 	var res jsonResult
 	require.NoError(t, json.Unmarshal([]byte(out), &res))
@@ -59,6 +66,7 @@ func TestRunEveryActorTakesPart(t *testing.T) {
 		assert.True(t, seen[a], "%s takes no step in the trace", a)
 	}
 	assert.Contains(t, res.Outcomes, "ceasefire")
+	assert.Equal(t, "full-plan", res.Variant)
 }
 
 func TestRunSeedsDiffer(t *testing.T) {

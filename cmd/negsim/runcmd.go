@@ -12,7 +12,7 @@ func runRun(e *env, args []string) error {
 	fs := newFlags(e, "run", "run [--scenario FILE] [--variant NAME] [--seed N] [--replicate I] [--trace] [--format text|json]",
 		"negsim run --variant full-plan --seed 7 --trace")
 	scenario := fs.String("scenario", "", "scenario YAML file (default: the embedded scenario)")
-	variant := fs.String("variant", "base", `variant to apply; join several with "+", e.g. full-plan+sceptic`)
+	variant := fs.String("variant", "", `variant to apply; join several with "+", e.g. full-plan+sceptic (default: the scenario's default_variant, else base)`)
 	seed := fs.Uint64("seed", 1, "master seed")
 	replicate := fs.Uint64("replicate", 0, "replicate index: replays replicate I of a batch with the same seed and variant")
 	trace := fs.Bool("trace", false, "print the negotiation round by round")
@@ -30,6 +30,7 @@ func runRun(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	*variant = s.Variant
 	st := sim.NewState(m)
 	s1, s2 := sim.Stream(*seed, *variant, *replicate)
 	if *format == "json" {

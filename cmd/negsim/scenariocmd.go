@@ -8,7 +8,7 @@ import (
 func runScenario(e *env, args []string) error {
 	fs := newFlags(e, "scenario", "scenario [--scenario FILE] [--variant NAME]", "negsim scenario --variant full-plan+sceptic")
 	scenario := fs.String("scenario", "", "scenario YAML file (default: the embedded scenario)")
-	variant := fs.String("variant", "base", "variant whose parameters to list")
+	variant := fs.String("variant", "", "variant whose parameters to list (default: the scenario's default_variant, else base)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -16,6 +16,7 @@ func runScenario(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	*variant = s.Variant
 	fmt.Fprintf(e.stdout, "%s: %s\nfile %s, sha256 %s, horizon %d rounds\n\n", s.Name, s.Description, s.File, s.SHA256(), s.Horizon)
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "VARIANT\tKIND\tLABEL\tPROVENANCE")
