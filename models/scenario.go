@@ -4,22 +4,22 @@ import "go.yaml.in/yaml/v3"
 
 // Scenario is one negotiation: who takes part, over what, under which rules.
 type Scenario struct {
-	Name         string           `yaml:"name"`
-	Description  string           `yaml:"description"`
-	Horizon      int              `yaml:"horizon"` // rounds; one round is one month in the default scenario
+	Name        string `yaml:"name"`
+	Description string `yaml:"description"`
+	Horizon     int    `yaml:"horizon"` // rounds; one round is one month in the default scenario
 	// DefaultVariant is the variant that single-replicate commands (negsim
 	// run, negsim scenario) show when none is asked for; empty means the
 	// base. Batches without --variant run the base and every variant.
-	DefaultVariant string `yaml:"default_variant"`
-	Sources      Map[string]      `yaml:"sources"` // citable documents: file name -> title
-	Actors       Map[Actor]       `yaml:"actors"`
-	Issues       Map[Issue]       `yaml:"issues"`
-	Tables       Map[Table]       `yaml:"tables"`
-	Institutions Map[Institution] `yaml:"institutions"`
-	Linkages     Map[Linkage]     `yaml:"linkages"`
-	Shocks       Map[Shock]       `yaml:"shocks"`
-	Outcomes     Map[Outcome]     `yaml:"outcomes"`
-	Variants     Map[Variant]     `yaml:"variants"`
+	DefaultVariant string           `yaml:"default_variant"`
+	Sources        Map[string]      `yaml:"sources"` // citable documents: file name -> title
+	Actors         Map[Actor]       `yaml:"actors"`
+	Issues         Map[Issue]       `yaml:"issues"`
+	Tables         Map[Table]       `yaml:"tables"`
+	Institutions   Map[Institution] `yaml:"institutions"`
+	Linkages       Map[Linkage]     `yaml:"linkages"`
+	Shocks         Map[Shock]       `yaml:"shocks"`
+	Outcomes       Map[Outcome]     `yaml:"outcomes"`
+	Variants       Map[Variant]     `yaml:"variants"`
 
 	// File is the path the scenario was read from; Variant names the overlay
 	// applied, empty for the base scenario.
