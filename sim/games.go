@@ -197,7 +197,7 @@ func (s *State) stepAlternating(t, r int) {
 		s.traceResponse(t, r, a, ok, x[gt.share[k]]/100, want)
 		accepted = accepted && ok
 	}
-	s.settleGame(t, r, accepted, x)
+	s.settle(t, r, accepted, x)
 }
 
 // traceResponse reports a player's response. In division games U is the
@@ -214,22 +214,6 @@ func (s *State) traceResponse(t, r, a int, ok bool, offered, want float64) {
 		s.ev.P = 1
 	}
 	s.tr.Trace(&s.ev)
-}
-
-// settleGame ends a game round: a rejected proposal fires the table's
-// rejected event; an accepted one goes to the table's institutions, if any,
-// and is agreed.
-func (s *State) settleGame(t, r int, accepted bool, x []float64) {
-	tb := &s.m.tables[t]
-	if !accepted {
-		s.fire(tb.evRejected, r)
-		return
-	}
-	if !s.ratify(t, r, x) {
-		s.fire(tb.evVetoed, r)
-		return
-	}
-	s.agree(t, r, x)
 }
 
 // recognise draws a player of table t with probability proportional to
@@ -327,7 +311,7 @@ func (s *State) stepLegislative(t, r int) {
 			yes++
 		}
 	}
-	s.settleGame(t, r, yes >= tb.quota, x)
+	s.settle(t, r, yes >= tb.quota, x)
 }
 
 // stepMajority runs one round of one-dimensional majority rule: a player

@@ -125,6 +125,14 @@ func (s *State) stepMediated(t, r int) {
 			s.demand[t*nA+a] *= 1 + gain
 		}
 	}
+	s.settle(t, r, accepted, x)
+}
+
+// settle ends a round of any protocol: a rejected proposal fires the table's
+// rejected event; an accepted one goes to the table's institutions, if any,
+// and is agreed.
+func (s *State) settle(t, r int, accepted bool, x []float64) {
+	tb := &s.m.tables[t]
 	if !accepted {
 		s.fire(tb.evRejected, r)
 		return
