@@ -199,14 +199,7 @@ func (f linesFigure) save(path string) error {
 		body: func(dc draw.Canvas) error {
 			area := leg.split(dc, 0)
 			tiles := draw.Tiles{Rows: rows, Cols: cols, PadX: vg.Points(14), PadY: vg.Points(10)}
-			canvases := plot.Align(plots, tiles, area)
-			for r := range plots {
-				for c, p := range plots[r] {
-					if p != nil {
-						p.Draw(canvases[r][c])
-					}
-				}
-			}
+			drawGrid(plots, tiles, area)
 			return nil
 		},
 	}.save(path)
@@ -430,4 +423,17 @@ func Convergence(rows []ConvergenceRow, c Caption, path string) error {
 		legendHeading: "Outcome",
 		panels:        panels,
 	}.save(path)
+}
+
+// drawGrid draws a grid of plots (nil cells left empty) with their plot
+// areas aligned across rows and columns.
+func drawGrid(plots [][]*plot.Plot, tiles draw.Tiles, area draw.Canvas) {
+	canvases := plot.Align(plots, tiles, area)
+	for r := range plots {
+		for c, p := range plots[r] {
+			if p != nil {
+				p.Draw(canvases[r][c])
+			}
+		}
+	}
 }

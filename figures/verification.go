@@ -101,14 +101,7 @@ func Verification(rows []VerificationRow, c Caption, path string) error {
 			area := dc
 			area.Max.Y -= drawKeyRow(dc, keys) + vg.Points(8)
 			tiles := draw.Tiles{Rows: rowsN, Cols: cols, PadX: vg.Points(16), PadY: vg.Points(12)}
-			canvases := plot.Align(plots, tiles, area)
-			for r := range plots {
-				for c, p := range plots[r] {
-					if p != nil {
-						p.Draw(canvases[r][c])
-					}
-				}
-			}
+			drawGrid(plots, tiles, area)
 			return nil
 		},
 	}.save(path)
