@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -46,27 +45,28 @@ func runPlot(e *env, args []string) error {
 	return nil
 }
 
-// resultDirs returns dir if it holds a manifest.json, or else every
-// directory below it that does (the output of an experiment with includes).
+// resultDirs returns dir and those of its immediate subdirectories that hold
+// a manifest.json: a batch or experiment directory, or the output of an
+// experiment with includes (one directory per included experiment). It does
+// not descend further, so that pointing plot at a parent directory by
+// mistake cannot redraw unrelated results.
 func resultDirs(dir string) ([]string, error) {
-	if _, err := os.Stat(filepath.Join(dir, figures.ManifestFile)); err == nil {
-		return []string{dir}, nil
-	}
 	var dirs []string
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if !d.IsDir() && d.Name() == figures.ManifestFile {
-			dirs = append(dirs, filepath.Dir(path))
-		}
-		return nil
-	})
+	if _, err := os.Stat(filepath.Join(dir, figures.ManifestFile)); err == nil {
+		dirs = append(dirs, dir)
+	}
+	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, err
 	}
+	for _, en := range entries {
+		sub := filepath.Join(dir, en.Name())
+		if _, err := os.Stat(filepath.Join(sub, figures.ManifestFile)); en.IsDir() && err == nil {
+			dirs = append(dirs, sub)
+		}
+	}
 	if len(dirs) == 0 {
-		return nil, fmt.Errorf("%s: no %s here or below; is it a result directory?", dir, figures.ManifestFile)
+		return nil, fmt.Errorf("%s: no %s here or in its subdirectories; is it a result directory?", dir, figures.ManifestFile)
 	}
 	return dirs, nil
 }

@@ -150,3 +150,40 @@ func TestMergePointsExperimentShardsToTheirMerge(t *testing.T) {
 	assert.Contains(t, errs, "holds experiment shards")
 	assert.Contains(t, errs, "--merge")
 }
+
+// TestPlotResultsTree redraws a copy of results/ (the output of
+// experiments/all.yaml, one subdirectory per experiment) byte for byte, and
+// does not descend below the subdirectories.
+func TestPlotResultsTree(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"us-pressure", "verification"} {
+		src := filepath.Join("..", "..", "results", name)
+		entries, err := os.ReadDir(src)
+		require.NoError(t, err)
+		require.NoError(t, os.MkdirAll(filepath.Join(dir, name), 0o755))
+		for _, en := range entries {
+			if strings.HasSuffix(en.Name(), ".svg") || strings.HasSuffix(en.Name(), ".png") {
+				continue // plot must make them again
+			}
+			b, err := os.ReadFile(filepath.Join(src, en.Name()))
+			require.NoError(t, err)
+			require.NoError(t, os.WriteFile(filepath.Join(dir, name, en.Name()), b, 0o644))
+		}
+	}
+	deep := filepath.Join(dir, "us-pressure", "nested")
+	require.NoError(t, os.MkdirAll(deep, 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(deep, "manifest.json"), []byte("{}"), 0o644))
+
+	code, _, errs := cli(t, "plot", "--quiet", dir)
+	require.Equal(t, 0, code, errs)
+	for _, f := range []string{"us-pressure/sweep.svg", "verification/verification.svg"} {
+		got, err := os.ReadFile(filepath.Join(dir, f))
+		require.NoError(t, err)
+		want, err := os.ReadFile(filepath.Join("..", "..", "results", f))
+		require.NoError(t, err)
+		assert.Equal(t, string(want), string(got), f)
+	}
+	entries, err := os.ReadDir(deep)
+	require.NoError(t, err)
+	assert.Len(t, entries, 1, "plot descended into a nested directory")
+}
