@@ -3,6 +3,8 @@ package agents
 import (
 	"fmt"
 	"math"
+	"sort"
+	"strings"
 )
 
 // Draft is what a mediator sees when it drafts a package for one table. All
@@ -57,5 +59,10 @@ func LookupProposer(name string) (Proposer, error) {
 	if p, ok := proposers[name]; ok {
 		return p, nil
 	}
-	return nil, fmt.Errorf("unknown proposer %q", name)
+	names := make([]string, 0, len(proposers))
+	for n := range proposers {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return nil, fmt.Errorf("unknown proposer %q; known: %s", name, strings.Join(names, ", "))
 }

@@ -74,6 +74,9 @@ type Stance struct {
 	Bonus *Param `yaml:"bonus"`
 	// Discount is the per-round discount factor in bargaining games (0–1].
 	Discount *Param `yaml:"discount"`
+	// Proposer names the drafting rule of a mediator (agents.LookupProposer);
+	// empty is the conceding mediator.
+	Proposer string `yaml:"proposer"`
 	// Strategy selects a game strategy for the alternating-offers and
 	// legislative protocols: spe or tactic.
 	Strategy string `yaml:"strategy"`

@@ -284,14 +284,18 @@ func (c *compiler) compile() error {
 		case "majority":
 			ct.protocol = protoMajority
 		}
-		p, err := agents.LookupProposer("")
-		if err != nil {
-			return err
-		}
-		ct.proposer = p
+		name := ""
 		if tb.Mediator != "" {
 			ct.mediator = s.Actors.Index(tb.Mediator)
+			if st := s.Actors.Vals[ct.mediator].Tables.Get(tid); st != nil {
+				name = st.Proposer
+			}
 		}
+		p, err := agents.LookupProposer(name)
+		if err != nil {
+			return fmt.Errorf("actors.%s.tables.%s.proposer: %w", tb.Mediator, tid, err)
+		}
+		ct.proposer = p
 		for _, a := range tb.Signatories {
 			ct.signatories = append(ct.signatories, s.Actors.Index(a))
 		}

@@ -349,3 +349,40 @@ func TestWithFixedKeepsOtherDraws(t *testing.T) {
 		}
 	}
 }
+
+// fixedOffer is a Proposer that always offers the same package, to show
+// that a modeler's own drafting rule is selected by name from the file.
+type fixedOffer struct{ x float64 }
+
+func (f fixedOffer) Propose(_ *agents.Draft, out []float64) {
+	for k := range out {
+		out[k] = f.x
+	}
+}
+
+func TestCustomProposer(t *testing.T) {
+	agents.RegisterProposer("test-fixed-42", fixedOffer{42})
+	doc, err := os.ReadFile("testdata/mini.yaml")
+	require.NoError(t, err)
+	custom := strings.Replace(string(doc), "main: {concession: {e: {value: 1, assumption: linear}}}",
+		"main: {concession: {e: {value: 1, assumption: linear}}, proposer: test-fixed-42}", 1)
+	require.NotEqual(t, string(doc), custom)
+	s, err := models.Parse("custom.yaml", []byte(custom))
+	require.NoError(t, err)
+	m, err := sim.Compile(s)
+	require.NoError(t, err)
+	st := sim.NewState(m)
+	land := indexOf(m.Issues, "land")
+	for i := range uint64(300) {
+		r := st.Run(1, i, nil)
+		if r.OutcomeRound[0] >= 0 {
+			require.Equal(t, 42.0, r.Final[land])
+		}
+	}
+
+	bad := strings.Replace(custom, "test-fixed-42", "no-such-rule", 1)
+	s, err = models.Parse("bad.yaml", []byte(bad))
+	require.NoError(t, err)
+	_, err = sim.Compile(s)
+	assert.ErrorContains(t, err, `actors.med.tables.main.proposer: unknown proposer "no-such-rule"; known: conceding`)
+}
