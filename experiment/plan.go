@@ -21,6 +21,9 @@ type Plan struct {
 	// Outcomes are the reported outcomes, in the scenario's order.
 	Outcomes []string
 	Horizon  int
+	// Version is the negsim version recorded in manifests; the command
+	// sets it.
+	Version string
 
 	jobs  []*job
 	main  []int     // job of each label

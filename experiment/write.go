@@ -36,6 +36,7 @@ type Manifest struct {
 	Replicates       int64    `json:"replicates"`
 	Figures          []string `json:"figures,omitempty"`
 	Command          string   `json:"command"`
+	NegsimVersion    string   `json:"negsim_version,omitempty"`
 	GOARCH           string   `json:"goarch"`
 	GOOS             string   `json:"goos"`
 	GoVersion        string   `json:"go_version"`
@@ -122,7 +123,7 @@ func (p *Plan) manifest(command string) []byte {
 	h := sha256.Sum256(raw)
 	m := Manifest{Name: spec.Name, ExperimentFile: filepath.ToSlash(spec.File), ExperimentSHA256: hex.EncodeToString(h[:]),
 		Seed: spec.Seed, N: spec.N, Level: spec.Level, Variants: p.Labels, Outcomes: p.Outcomes, Cells: len(p.jobs),
-		Figures: spec.Figures, Command: command, GOARCH: runtime.GOARCH, GOOS: runtime.GOOS, GoVersion: runtime.Version()}
+		Figures: spec.Figures, Command: command, NegsimVersion: p.Version, GOARCH: runtime.GOARCH, GOOS: runtime.GOOS, GoVersion: runtime.Version()}
 	if len(p.jobs) == 0 {
 		m.Outcomes = nil
 	}

@@ -56,6 +56,7 @@ func runExperiment(e *env, args []string) error {
 		}
 		return err
 	}
+	plan.Version = version()
 	opt := experiment.Options{Workers: *workers}
 	if !*quiet {
 		opt.Progress = e.stderr
