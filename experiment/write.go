@@ -60,6 +60,7 @@ func verifyCSV(ctx context.Context) ([]byte, error) {
 // It does not draw figures.
 func WriteFiles(ctx context.Context, p *Plan, dir, command string) error {
 	for _, ip := range p.Includes {
+		ip.Version = p.Version
 		if err := WriteFiles(ctx, ip, filepath.Join(dir, ip.Spec.Name), command); err != nil {
 			return err
 		}
