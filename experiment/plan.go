@@ -28,6 +28,7 @@ type Plan struct {
 	jobs  []*job
 	main  []int     // job of each label
 	sweep [][]int   // [label][x]
+	pairs []int     // job of each paired difference, -1 when unpaired
 	heat  [][][]int // [label][x][y]
 	sens  *sensPlan
 
@@ -51,6 +52,10 @@ type job struct {
 	n           int
 	checkpoints []int
 	outcomes    []int // model outcome index of each reported outcome, -1 if absent
+	// pair, when set, is run on the same stream as m, replicate by
+	// replicate, and counts.Joint cross-classifies the two runs.
+	pair         *sim.Model
+	pairOutcomes []int
 
 	counts Counts
 }
@@ -65,6 +70,9 @@ type Counts struct {
 	// which outcome o was reached: summing buckets 0…j gives the count among
 	// the first checkpoints[j] replicates.
 	Buckets [][]int64 `json:"buckets,omitempty"`
+	// Joint[o] = {both, only m, only pair} counts outcome o in a paired
+	// job's replicates (neither = N minus their sum).
+	Joint [][3]int64 `json:"joint,omitempty"`
 }
 
 // NewPlan checks spec against its scenario and lays out its jobs. Problems
@@ -300,11 +308,23 @@ func (pl *planner) plan() {
 	for _, l := range p.Labels {
 		labels[l] = true
 	}
+	p.pairs = make([]int, len(spec.Difference))
 	for i, d := range spec.Difference {
+		p.pairs[i] = -1
+		ok := true
 		for _, x := range []string{d.A, d.B} {
 			if !labels[x] {
 				pl.add(d.Line, fmt.Sprintf("difference[%d]", i), "%q is not one of the experiment's variants: %s", x, strings.Join(p.Labels, ", "))
+				ok = false
 			}
+		}
+		if ok && d.Paired {
+			// Both models run on A's streams, so that each replicate's
+			// draws are shared and only the policy differs.
+			ja, jb := p.jobs[p.main[indexOf(p.Labels, d.A)]], p.jobs[p.main[indexOf(p.Labels, d.B)]]
+			j := pl.newJob(d.A, d.A+" vs "+d.B+" (paired)", ja.m, spec.N)
+			p.jobs[j].pair = jb.m
+			p.pairs[i] = j
 		}
 	}
 }

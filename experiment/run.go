@@ -55,10 +55,16 @@ func Run(ctx context.Context, p *Plan, o Options) error {
 	var tasks []task
 	total := 0
 	for _, j := range p.jobs {
-		j.counts = newCounts(len(p.Outcomes), p.Horizon, len(j.checkpoints))
+		j.counts = j.newCounts(len(p.Outcomes), p.Horizon)
 		j.outcomes = make([]int, len(p.Outcomes))
 		for i, name := range p.Outcomes {
 			j.outcomes[i] = indexOf(j.m.Outcomes, name)
+		}
+		if j.pair != nil {
+			j.pairOutcomes = make([]int, len(p.Outcomes))
+			for i, name := range p.Outcomes {
+				j.pairOutcomes[i] = indexOf(j.pair.Outcomes, name)
+			}
 		}
 		lo, hi := o.Shard*j.n/o.Shards, (o.Shard+1)*j.n/o.Shards
 		for a := lo; a < hi; a += chunk {
@@ -73,13 +79,16 @@ func Run(ctx context.Context, p *Plan, o Options) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var st *sim.State
+			var st, pst *sim.State
 			for t := range ch {
 				if st == nil || st.Model() != t.j.m {
 					st = sim.NewState(t.j.m)
 				}
-				c := newCounts(len(p.Outcomes), p.Horizon, len(t.j.checkpoints))
-				runTask(st, t, &c, p.Spec.Seed)
+				if t.j.pair != nil && (pst == nil || pst.Model() != t.j.pair) {
+					pst = sim.NewState(t.j.pair)
+				}
+				c := t.j.newCounts(len(p.Outcomes), p.Horizon)
+				runTask(st, pst, t, &c, p.Spec.Seed)
 				mu.Lock()
 				t.j.counts.add(&c)
 				mu.Unlock()
@@ -107,6 +116,15 @@ feed:
 			p.Spec.Name, len(p.jobs), total, el, float64(total)/max(el, 1e-9))
 	}
 	return nil
+}
+
+// newCounts returns empty counts shaped for j.
+func (j *job) newCounts(outcomes, horizon int) Counts {
+	c := newCounts(outcomes, horizon, len(j.checkpoints))
+	if j.pair != nil {
+		c.Joint = make([][3]int64, outcomes)
+	}
+	return c
 }
 
 func newCounts(outcomes, horizon, checkpoints int) Counts {
@@ -137,6 +155,14 @@ func (c *Counts) add(o *Counts) error {
 			c.Hist[i][r] += v
 		}
 	}
+	if len(c.Joint) != len(o.Joint) {
+		return fmt.Errorf("counts of different shapes")
+	}
+	for k := range c.Joint {
+		for x := range c.Joint[k] {
+			c.Joint[k][x] += o.Joint[k][x]
+		}
+	}
 	for b := range c.Buckets {
 		if len(c.Buckets[b]) != len(o.Buckets[b]) {
 			return fmt.Errorf("counts of different shapes")
@@ -148,7 +174,9 @@ func (c *Counts) add(o *Counts) error {
 	return nil
 }
 
-func runTask(st *sim.State, t task, c *Counts, seed uint64) {
+// runTask runs replicates [t.lo, t.hi) of t's job into c; for a paired
+// job, pst runs the pair model on the same streams.
+func runTask(st, pst *sim.State, t task, c *Counts, seed uint64) {
 	j := t.j
 	b := 0
 	for b < len(j.checkpoints) && j.checkpoints[b] <= t.lo {
@@ -161,6 +189,24 @@ func runTask(st *sim.State, t task, c *Counts, seed uint64) {
 		s1, s2 := sim.Stream(seed, j.key, uint64(i))
 		res := st.Run(s1, s2, nil)
 		c.N++
+		if j.pair != nil {
+			other := pst.Run(s1, s2, nil)
+			for k, o := range j.outcomes {
+				po := j.pairOutcomes[k]
+				if o < 0 || po < 0 {
+					continue
+				}
+				a, b := res.OutcomeRound[o] >= 0, other.OutcomeRound[po] >= 0
+				switch {
+				case a && b:
+					c.Joint[k][0]++
+				case a:
+					c.Joint[k][1]++
+				case b:
+					c.Joint[k][2]++
+				}
+			}
+		}
 		for k, o := range j.outcomes {
 			if o < 0 {
 				continue

@@ -76,7 +76,7 @@ func MergeShards(p *Plan, dir string) error {
 	seen := map[int]bool{}
 	total := 0
 	for _, j := range p.jobs {
-		j.counts = newCounts(len(p.Outcomes), p.Horizon, len(j.checkpoints))
+		j.counts = j.newCounts(len(p.Outcomes), p.Horizon)
 	}
 	for _, path := range paths {
 		b, err := os.ReadFile(path)

@@ -114,10 +114,15 @@ type Sensitivity struct {
 	Line int
 }
 
-// Pair is a difference P(A) − P(B) between two variant labels.
+// Pair is a difference P(A) − P(B) between two variant labels. A paired
+// difference runs both cells on the same random streams, replicate by
+// replicate, and reports Newcombe's paired interval; otherwise the two
+// cells are independent samples and the interval is Newcombe's for
+// independent proportions.
 type Pair struct {
-	A, B string
-	Line int
+	A, B   string
+	Paired bool
+	Line   int
 }
 
 // Problem is one thing wrong with an experiment file; it is the scenario's
@@ -396,7 +401,7 @@ func (p *parser) spec(root *yaml.Node) *Spec {
 		} else {
 			for i, c := range n.Content {
 				fd := fmt.Sprintf("difference[%d]", i)
-				g := p.fields(c, fd, "a", "b")
+				g := p.fields(c, fd, "a", "b", "paired")
 				if g == nil {
 					continue
 				}
@@ -404,7 +409,11 @@ func (p *parser) spec(root *yaml.Node) *Spec {
 					p.add(c, fd, "needs both a and b")
 					continue
 				}
-				s.Difference = append(s.Difference, Pair{A: p.str(g["a"], fd+".a"), B: p.str(g["b"], fd+".b"), Line: c.Line})
+				pair := Pair{A: p.str(g["a"], fd+".a"), B: p.str(g["b"], fd+".b"), Line: c.Line}
+				if g["paired"] != nil {
+					pair.Paired = p.bool(g["paired"], fd+".paired")
+				}
+				s.Difference = append(s.Difference, pair)
 			}
 		}
 	}

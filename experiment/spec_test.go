@@ -27,6 +27,8 @@ func TestParseBad(t *testing.T) {
 		{"name: x\nvariants: [a]\nn: 10\nsweep: {param: p, values: [1], from: 0}\n", "give either values or from, to and steps"},
 		{"name: x\nvariants: [a]\nn: 10\nsweep2: {x: {param: p, values: [1]}}\n", "sweep2: needs both x and y"},
 		{"name: x\nvariants: [a]\nn: 10\nfigures: [pie]\n", `unknown figure "pie"; allowed: variants, byround`},
+		{"name: x\nvariants: [a, b]\nn: 10\ndifference: [{a: a, b: b, paired: perhaps}]\n", "difference[0].paired"},
+		{"name: x\nvariants: [a, b]\nn: 10\ndifference: [{a: a, b: b, pair: true}]\n", "unknown field"},
 		{"name: x\nvariants: [a]\nn: 10\nfigures: [heatmap]\n", "figure heatmap needs sweep2"},
 		{"name: x\nvariants: [a]\nn: 10\ndifference: [{a: a, b: z}]\n", `"z" is not one of the experiment's variants`},
 		{"name: x\nvariants: [a]\nn: 10\nconvergence: [100, 50]\n", "convergence[1]: must be greater than the previous count 100"},

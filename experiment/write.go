@@ -294,15 +294,29 @@ func (p *Plan) convRows() [][]string {
 	return rows
 }
 
+// diffRows returns difference.csv: P(A) − P(B) per outcome with its
+// interval, and the design behind it (independent samples, or pairs run on
+// common random numbers).
 func (p *Plan) diffRows() [][]string {
-	rows := [][]string{{"variant_a", "variant_b", "outcome", "p_a", "p_b", "diff", "ci_low", "ci_high"}}
-	for _, d := range p.Spec.Difference {
+	rows := [][]string{{"variant_a", "variant_b", "outcome", "p_a", "p_b", "diff", "ci_low", "ci_high", "design"}}
+	for i, d := range p.Spec.Difference {
+		if j := p.pairs[i]; j >= 0 {
+			c := &p.jobs[j].counts
+			for o, name := range p.Outcomes {
+				both, onlyA, onlyB := c.Joint[o][0], c.Joint[o][1], c.Joint[o][2]
+				neither := c.N - both - onlyA - onlyB
+				diff, lo, hi := stats.PairedDiffCI(int(both), int(onlyA), int(onlyB), int(neither), p.Spec.Level)
+				n := float64(c.N)
+				rows = append(rows, []string{d.A, d.B, name, fp(float64(both+onlyA) / n), fp(float64(both+onlyB) / n), fp(diff), fp(lo), fp(hi), "paired"})
+			}
+			continue
+		}
 		a := &p.jobs[p.main[indexOf(p.Labels, d.A)]].counts
 		b := &p.jobs[p.main[indexOf(p.Labels, d.B)]].counts
 		for o, name := range p.Outcomes {
 			xa, xb := a.successes(o), b.successes(o)
 			diff, lo, hi := stats.DiffCI(int(xa), int(a.N), int(xb), int(b.N), p.Spec.Level)
-			rows = append(rows, []string{d.A, d.B, name, fp(float64(xa) / float64(a.N)), fp(float64(xb) / float64(b.N)), fp(diff), fp(lo), fp(hi)})
+			rows = append(rows, []string{d.A, d.B, name, fp(float64(xa) / float64(a.N)), fp(float64(xb) / float64(b.N)), fp(diff), fp(lo), fp(hi), "independent"})
 		}
 	}
 	return rows

@@ -19,7 +19,7 @@ var (
 	heatmapHeader      = []string{"variant", "lever_x", "x", "lever_y", "y", "outcome", "successes", "n", "p", "ci_low", "ci_high"}
 	sensitivityHeader  = []string{"parameter", "outcome", "low", "high", "p_low", "ci_low_low", "ci_low_high", "p_high", "ci_high_low", "ci_high_high", "p_base"}
 	convergenceHeader  = []string{"variant", "outcome", "n", "successes", "p", "ci_low", "ci_high"}
-	differenceHeader   = []string{"variant_a", "variant_b", "outcome", "p_a", "p_b", "diff", "ci_low", "ci_high"}
+	differenceHeader   = []string{"variant_a", "variant_b", "outcome", "p_a", "p_b", "diff", "ci_low", "ci_high", "design"}
 	verificationHeader = []string{"game", "param", "x", "engine", "closed_form", "abs_error"}
 )
 
@@ -96,6 +96,10 @@ type ConvergenceRow struct {
 type DifferenceRow struct {
 	VariantA, VariantB, Outcome string
 	PA, PB, Diff, CILow, CIHigh float64
+	// Design is "independent" (two samples, Newcombe's hybrid score
+	// interval) or "paired" (common random numbers, Newcombe's paired
+	// interval).
+	Design string
 }
 
 // VerificationRow is one line of verification.csv: the engine's estimate
@@ -382,6 +386,10 @@ func ParseDifference(r io.Reader, name string) ([]DifferenceRow, error) {
 		row := DifferenceRow{
 			VariantA: f.str(0), VariantB: f.str(1), Outcome: f.str(2),
 			PA: f.prob(3), PB: f.prob(4), Diff: f.diff(5), CILow: f.diff(6), CIHigh: f.diff(7),
+			Design: f.str(8),
+		}
+		if row.Design != "independent" && row.Design != "paired" {
+			f.fail(8, fmt.Errorf("design %q; want independent or paired", row.Design))
 		}
 		f.checkInterval(5, row.Diff, row.CILow, row.CIHigh)
 		rows = append(rows, row)

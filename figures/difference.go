@@ -21,7 +21,7 @@ func Difference(rows []DifferenceRow, c Caption, path string) error {
 	var outcomes, pairs order
 	for _, r := range rows {
 		outcomes.add(r.Outcome)
-		pairs.add(r.VariantA + " − " + r.VariantB)
+		pairs.add(pairLabel(r))
 	}
 	no, np := len(outcomes.keys), len(pairs.keys)
 	yOf := func(oi, pi int) float64 {
@@ -43,7 +43,7 @@ func Difference(rows []DifferenceRow, c Caption, path string) error {
 	lo, hi := 0.0, 0.0
 	for _, r := range rows {
 		oi := outcomes.idx[r.Outcome]
-		pi := pairs.idx[r.VariantA+" − "+r.VariantB]
+		pi := pairs.idx[pairLabel(r)]
 		pts[pi].XYs = append(pts[pi].XYs, plotter.XY{X: r.Diff, Y: yOf(oi, pi)})
 		pts[pi].XErrors = append(pts[pi].XErrors, struct{ Low, High float64 }{r.Diff - r.CILow, r.CIHigh - r.Diff})
 		lo, hi = math.Min(lo, r.CILow), math.Max(hi, r.CIHigh)
@@ -87,4 +87,14 @@ func Difference(rows []DifferenceRow, c Caption, path string) error {
 			return nil
 		},
 	}.save(path)
+}
+
+// pairLabel names a compared pair in the legend, saying when the two were
+// run on common random numbers.
+func pairLabel(r DifferenceRow) string {
+	l := r.VariantA + " − " + r.VariantB
+	if r.Design == "paired" {
+		l += " (paired)"
+	}
+	return l
 }

@@ -248,10 +248,15 @@ func TestParseOthers(t *testing.T) {
 	assert.Equal(t, ByRoundRow{Variant: "baseline", Outcome: "ceasefire", Round: 0, Successes: 0, N: 5000,
 		P: 0, CILow: 0, CIHigh: 0.000768}, br[0])
 
-	_, err = ParseDifference(strings.NewReader("variant_a,variant_b,outcome,p_a,p_b,diff,ci_low,ci_high\n"+
-		"a,b,c,0.5,0.2,1.3,0.2,0.4\n"), "d.csv")
+	_, err = ParseDifference(strings.NewReader("variant_a,variant_b,outcome,p_a,p_b,diff,ci_low,ci_high,design\n"+
+		"a,b,c,0.5,0.2,1.3,0.2,0.4,independent\n"), "d.csv")
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `d.csv:2: column "diff": difference of probabilities 1.3 outside [-1, 1]`)
+
+	_, err = ParseDifference(strings.NewReader("variant_a,variant_b,outcome,p_a,p_b,diff,ci_low,ci_high,design\n"+
+		"a,b,c,0.5,0.2,0.3,0.2,0.4,matched\n"), "d.csv")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `d.csv:2: column "design": design "matched"; want independent or paired`)
 
 	_, err = ParseConvergence(strings.NewReader("variant,outcome,n,successes,p,ci_low,ci_high\n"+
 		"a,b,0,0,0,0,1\n"), "c.csv")

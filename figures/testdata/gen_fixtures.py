@@ -141,7 +141,7 @@ for o in OUTCOMES:
 write("convergence.csv", hdr, rows)
 
 # difference.csv
-hdr = "variant_a,variant_b,outcome,p_a,p_b,diff,ci_low,ci_high".split(",")
+hdr = "variant_a,variant_b,outcome,p_a,p_b,diff,ci_low,ci_high,design".split(",")
 rows = []
 for a, b in [("full-plan", "baseline"), ("eu-track", "baseline")]:
     for o in OUTCOMES:
@@ -149,7 +149,8 @@ for a, b in [("full-plan", "baseline"), ("eu-track", "baseline")]:
         pb = BASE[o]
         d = pa - pb
         se = math.sqrt(pa * (1 - pa) / 2000 + pb * (1 - pb) / 2000)
-        rows.append([a, b, o, f(pa), f(pb), f(d), f(d - 1.96 * se), f(d + 1.96 * se)])
+        design = "paired" if a == "eu-track" else "independent"
+        rows.append([a, b, o, f(pa), f(pb), f(d), f(d - 1.96 * se), f(d + 1.96 * se), design])
 write("difference.csv", hdr, rows)
 
 # verification.csv
