@@ -50,7 +50,10 @@ func Difference(rows []DifferenceRow, c Caption, path string) error {
 	}
 	zero := draw.LineStyle{Color: color.Black, Width: vg.Points(1)}
 	p.Add(straightLine(0, -0.5, 0, float64(no)-0.5, zero))
-	leg := &sideLegend{heading: "Comparison (A − B)", leg: newLegend()}
+	// One key row per compared pair (their names are long), then one for
+	// the interval and the zero line, all under the title so that the
+	// plot keeps the full width.
+	var keys [][]keyEntry
 	for pi, name := range pairs.keys {
 		eb, err := plotter.NewXErrorBars(pts[pi])
 		if err != nil {
@@ -64,10 +67,9 @@ func Difference(rows []DifferenceRow, c Caption, path string) error {
 		}
 		sc.GlyphStyle = draw.GlyphStyle{Color: seriesColor(pi), Radius: vg.Points(3), Shape: draw.CircleGlyph{}}
 		p.Add(eb, sc)
-		leg.leg.Add(name, sc)
+		keys = append(keys, []keyEntry{{name, sc}})
 	}
-	leg.leg.Add("95% interval", &whiskerThumb{horizontal: true})
-	leg.leg.Add("no difference", &plotter.Line{LineStyle: zero})
+	keys = append(keys, []keyEntry{{"95% interval", &whiskerThumb{horizontal: true}}, {"no difference", &plotter.Line{LineStyle: zero}}})
 	pad := math.Max(0.01, 0.08*(hi-lo))
 	p.X.Min, p.X.Max = math.Max(-1, lo-pad), math.Min(1, hi+pad)
 	p.X.Tick.Marker = probTicks{}
@@ -82,8 +84,10 @@ func Difference(rows []DifferenceRow, c Caption, path string) error {
 	return figure{
 		title:   title,
 		caption: c.String(),
+		height:  figHeight + vg.Points(16)*vg.Length(len(keys)),
 		body: func(dc draw.Canvas) error {
-			p.Draw(leg.split(dc, 0))
+			dc.Max.Y -= drawKeyRows(dc, keys) + vg.Points(10)
+			p.Draw(dc)
 			return nil
 		},
 	}.save(path)

@@ -366,6 +366,27 @@ type keyEntry struct {
 // drawKeyRow draws entries side by side, centred at the top of dc, and
 // returns the height used.
 func drawKeyRow(dc draw.Canvas, entries []keyEntry) vg.Length {
+	return drawKeyRows(dc, [][]keyEntry{entries})
+}
+
+// drawKeyRows draws several rows of entries, each centred, from the top of
+// dc down, and returns the height used: for keys too long to share a row.
+func drawKeyRows(dc draw.Canvas, rows [][]keyEntry) vg.Length {
+	used := vg.Length(0)
+	for i, row := range rows {
+		if i > 0 {
+			used += vg.Points(4)
+		}
+		rc := dc
+		rc.Max.Y -= used
+		used += drawOneKeyRow(rc, row)
+	}
+	return used
+}
+
+// drawOneKeyRow draws entries side by side, centred at the top of dc, and
+// returns the height used.
+func drawOneKeyRow(dc draw.Canvas, entries []keyEntry) vg.Length {
 	ts := textStyle(10)
 	ts.YAlign = draw.YCenter
 	thumbW, gap, space := vg.Points(22), vg.Points(4), vg.Points(18)
