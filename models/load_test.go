@@ -78,6 +78,8 @@ func TestParseProblems(t *testing.T) {
 		{"bad protocol", "protocol: mediated", "protocol: auction", []string{"tables.tab.protocol: is \"auction\"; allowed: mediated"}},
 		{"signatory without reservation", "signatories: [a]", "signatories: [m]", []string{"m signs at tab but has no actors.m.tables.tab.reservation"}},
 		{"bad event", "event: agreed", "event: exploded", []string{"linkages.l.when.event: is \"exploded\"; allowed:"}},
+		{"unknown linkage in event", "when: {event: agreed, table: tab}", "when: {event: linked, linkage: zz}", []string{`linkages.l.when.linkage: unknown linkage "zz"; known: l`}},
+		{"bad condition", "    effects: [{actor", "    unless: [{event: shock, shock: none}]\n    effects: [{actor", []string{`linkages.l.unless[0].shock: unknown shock "none"`}},
 		{"bad effect field", "field: reservation", "field: mood", []string{"field: is \"mood\"; allowed:"}},
 		{"bad variant patch field", "patch: {actors", "patch: {actorz", []string{"variants.v.patch.actorz: unknown field"}},
 		{"unknown variant kind", "kind: policy", "kind: fancy", []string{"variants.v.kind: is \"fancy\""}},

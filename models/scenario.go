@@ -138,10 +138,14 @@ type Opening struct {
 
 // EventRef names an event: {event: agreed, table: serbia_nato}.
 type EventRef struct {
-	Event       string `yaml:"event"` // start, agreed, rejected, vetoed, opened, shock
+	Event       string `yaml:"event"` // start, agreed, rejected, vetoed, opened, shock, linked
 	Table       string `yaml:"table"`
 	Shock       string `yaml:"shock"`
 	Institution string `yaml:"institution"`
+	// Linkage names the linkage of a linked event: it happens when that
+	// linkage acts (its probability draw succeeds), so that a latent type
+	// drawn by one linkage can condition another.
+	Linkage string `yaml:"linkage"`
 }
 
 // Institution is a collective decision rule that ratifies packages.
@@ -170,13 +174,20 @@ type Institution struct {
 type Linkage struct {
 	Label string   `yaml:"label"`
 	When  EventRef `yaml:"when"`
+	// If and Unless make the linkage conditional: it acts only if every
+	// event in If has already happened and none in Unless has (e.g. US
+	// pressure moves Moscow unless it is the maximalist type).
+	If     []EventRef `yaml:"if"`
+	Unless []EventRef `yaml:"unless"`
 	// Prob is the probability the linkage fires when its event happens; 1
 	// when absent.
 	Prob *Param `yaml:"prob"`
 	// Repeat makes the linkage act on every occurrence of its event (each
 	// rejection, each veto), drawing Prob each time; by default it acts on
 	// the first occurrence only.
-	Repeat  bool     `yaml:"repeat"`
+	Repeat bool `yaml:"repeat"`
+	// Effects may be empty for a linkage that only draws a latent type:
+	// its linked event can condition other linkages.
 	Effects []Effect `yaml:"effects"`
 }
 

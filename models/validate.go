@@ -13,7 +13,7 @@ var (
 	AcceptRules      = []string{"logit", "probit", "threshold"}
 	Strategies       = []string{"spe", "tactic"}
 	InstitutionKinds = []string{"consensus", "veto", "referendum"}
-	EventKinds       = []string{"start", "agreed", "rejected", "vetoed", "opened", "shock"}
+	EventKinds       = []string{"start", "agreed", "rejected", "vetoed", "opened", "shock", "linked"}
 	EffectFields     = []string{"reservation", "bonus", "ideal", "salience", "silence", "yes", "pass", "block"}
 	VariantKinds     = []string{"policy", "reading"}
 )
@@ -273,6 +273,8 @@ func (v *validator) event(line int, f string, e *EventRef) {
 		}
 	case "shock":
 		v.ref(line, f+".shock", "shock", e.Shock, s.Shocks.Index, s.Shocks.Keys)
+	case "linked":
+		v.ref(line, f+".linkage", "linkage", e.Linkage, s.Linkages.Index, s.Linkages.Keys)
 	}
 }
 
@@ -328,9 +330,17 @@ func (v *validator) linkages() {
 	for i, id := range s.Linkages.Keys {
 		l, line, f := &s.Linkages.Vals[i], s.Linkages.Lines[i], "linkages."+id
 		v.event(line, f+".when", &l.When)
+		for j := range l.If {
+			v.event(line, fmt.Sprintf("%s.if[%d]", f, j), &l.If[j])
+		}
+		for j := range l.Unless {
+			v.event(line, fmt.Sprintf("%s.unless[%d]", f, j), &l.Unless[j])
+		}
 		v.optParam(f+".prob", l.Prob, 0, 1, line)
-		if len(l.Effects) == 0 {
-			v.add(line, f+".effects", "is required: give at least one effect")
+		if len(l.Effects) == 0 && len(l.If) == 0 && len(l.Unless) == 0 && l.Prob == nil {
+			// Without effects a linkage can only mark a latent type (its
+			// linked event), which needs a probability.
+			v.add(line, f+".effects", "is empty and the linkage has no prob: it would do nothing; give effects, or a prob to draw a latent type")
 		}
 		for j := range l.Effects {
 			e, ef := &l.Effects[j], fmt.Sprintf("%s.effects[%d]", f, j)

@@ -20,9 +20,8 @@ const (
 	evVetoed
 	evOpened
 	evShock
+	evLinked
 )
-
-var eventKindNames = []string{"start", "agreed", "rejected", "vetoed", "opened", "shock"}
 
 // Model is a compiled scenario: every id replaced by an index and every
 // numeric parameter by a slot in the replicate's parameter vector.
@@ -120,9 +119,14 @@ type institution struct {
 }
 
 type linkage struct {
-	event   int
-	prob    int
-	repeat  bool
+	event  int
+	prob   int
+	repeat bool
+	// ifAll and unless are events that must, and must not, have happened
+	// for the linkage to act.
+	ifAll, unless []int
+	// linked is the event the linkage fires when it acts.
+	linked  int
 	effects []effect
 }
 
@@ -214,6 +218,8 @@ func (c *compiler) eventRef(e models.EventRef) int {
 		return c.event(evVetoed, c.s.Tables.Index(e.Table))
 	case "opened":
 		return c.event(evOpened, c.s.Tables.Index(e.Table))
+	case "linked":
+		return c.event(evLinked, c.s.Linkages.Index(e.Linkage))
 	default:
 		return c.event(evShock, c.s.Shocks.Index(e.Shock))
 	}
@@ -367,7 +373,13 @@ func (c *compiler) compile() error {
 
 	for i, lid := range s.Linkages.Keys {
 		l, f := &s.Linkages.Vals[i], "linkages."+lid
-		cl := linkage{event: c.eventRef(l.When), prob: c.opt(f+".prob", l.Prob), repeat: l.Repeat}
+		cl := linkage{event: c.eventRef(l.When), prob: c.opt(f+".prob", l.Prob), repeat: l.Repeat, linked: c.event(evLinked, i)}
+		for _, e := range l.If {
+			cl.ifAll = append(cl.ifAll, c.eventRef(e))
+		}
+		for _, e := range l.Unless {
+			cl.unless = append(cl.unless, c.eventRef(e))
+		}
 		for j := range l.Effects {
 			e := &l.Effects[j]
 			ce := effect{field: fieldCodes[e.Field], actor: s.Actors.Index(e.Actor), table: s.Tables.Index(e.Table),

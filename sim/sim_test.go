@@ -151,6 +151,13 @@ func TestLinkages(t *testing.T) {
 		// once only, it never does.
 		{"repeat", "", `  l: {when: {event: rejected, table: tab}, repeat: true, effects: [{actor: a, table: tab, field: reservation, shift: {value: -0.15, assumption: t}}]}`, "", 1.2, 1},
 		{"once", "", `  l: {when: {event: rejected, table: tab}, effects: [{actor: a, table: tab, field: reservation, shift: {value: -0.15, assumption: t}}]}`, "", 1.2, 0},
+		// A latent type drawn at the start (probability 0.3) conditions a
+		// second linkage, which lowers a's reservation only for that type
+		// (if) or only for the other (unless).
+		{"if", "", `  t: {when: {event: start}, prob: {value: 0.3, assumption: t}}
+  l: {when: {event: start}, if: [{event: linked, linkage: t}], effects: [{actor: a, table: tab, field: reservation, shift: {value: -0.5, assumption: t}}]}`, "", 1.2, 0.3},
+		{"unless", "", `  t: {when: {event: start}, prob: {value: 0.3, assumption: t}}
+  l: {when: {event: start}, unless: [{event: linked, linkage: t}], effects: [{actor: a, table: tab, field: reservation, shift: {value: -0.5, assumption: t}}]}`, "", 1.2, 0.7},
 		{"block", "", `  l: {when: {event: shock, shock: s}, effects: [{table: tab, field: block, shift: {value: 2, assumption: t}}]}`,
 			`  s: {per_round: {value: 1, assumption: t}, from: 0, to: 0}`, 0.5, 0},
 	} {

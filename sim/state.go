@@ -231,7 +231,7 @@ func (s *State) fire(e, r int) {
 	}
 	for _, l := range s.m.linksOn[e] {
 		lk := &s.m.links[l]
-		if s.fired[l] && !lk.repeat {
+		if s.fired[l] && !lk.repeat || !s.conditionsHold(lk) {
 			continue
 		}
 		s.fired[l] = true
@@ -245,8 +245,26 @@ func (s *State) fire(e, r int) {
 			for i := range lk.effects {
 				s.apply(&lk.effects[i], r)
 			}
+			s.fire(lk.linked, r)
 		}
 	}
+}
+
+// conditionsHold reports whether every If event of lk has happened and no
+// Unless event has. A linkage whose conditions fail is not used up: it can
+// still act at a later occurrence of its event.
+func (s *State) conditionsHold(lk *linkage) bool {
+	for _, e := range lk.ifAll {
+		if s.eventRound[e] == none {
+			return false
+		}
+	}
+	for _, e := range lk.unless {
+		if s.eventRound[e] != none {
+			return false
+		}
+	}
+	return true
 }
 
 func clamp(x, lo, hi float64) float64 { return math.Min(math.Max(x, lo), hi) }
