@@ -41,7 +41,10 @@ func (t *TextTracer) Trace(e *TraceEvent) {
 		step = "opened"
 	case TraceOffer:
 		step, who = "offer", t.name(m.Actors, e.Actor)
-		detail = t.pkg(e.Table, e.Offer) + fmt.Sprintf("  (conceded %.0f%%)", 100*e.P)
+		detail = t.pkg(e.Table, e.Offer)
+		if m.tables[e.Table].protocol == protoMediated {
+			detail += fmt.Sprintf("  (conceded %.0f%%)", 100*e.P)
+		}
 	case TraceResponse:
 		step, who = "response", t.name(m.Actors, e.Actor)
 		verdict := "reject, demands more"
