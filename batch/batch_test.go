@@ -5,7 +5,6 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/csv"
-	"errors"
 	"io"
 	"math"
 	"os"
@@ -313,17 +312,4 @@ func TestFixed(t *testing.T) {
 	var buf bytes.Buffer
 	require.NoError(t, res.WriteSummary(&buf))
 	assert.True(t, strings.HasPrefix(buf.String(), "variant,label,outcome,"), buf.String())
-}
-
-func TestWriteFileAtomic(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "f.txt")
-	require.NoError(t, WriteFileAtomic(path, func(w io.Writer) error { _, err := io.WriteString(w, "one"); return err }))
-	boom := errors.New("boom")
-	err := WriteFileAtomic(path, func(w io.Writer) error { io.WriteString(w, "two"); return boom })
-	require.ErrorIs(t, err, boom)
-	assert.Equal(t, "one", string(read(t, path)), "a failed write leaves the old file")
-	ents, err := os.ReadDir(dir)
-	require.NoError(t, err)
-	assert.Len(t, ents, 1, "no temporary file left")
 }

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/negsim/negsim/atomicfile"
 	"github.com/negsim/negsim/sim"
 )
 
@@ -16,7 +17,7 @@ import (
 // holding the round it happened or nothing. A parameter a variant lacks is
 // empty.
 type replicateWriter struct {
-	f    *tempFile
+	f    *atomicfile.File
 	bw   *bufio.Writer
 	gz   *gzip.Writer
 	w    io.Writer
@@ -62,7 +63,7 @@ func newReplicateWriter(path string, vs []*variant) (*replicateWriter, error) {
 		rw.cols, rw.outs = append(rw.cols, c), append(rw.outs, o)
 		rw.keys = append(rw.keys, []byte(csvField(v.name)))
 	}
-	f, err := createTemp(path)
+	f, err := atomicfile.Create(path)
 	if err != nil {
 		return nil, err
 	}
@@ -129,5 +130,5 @@ func (rw *replicateWriter) close() error {
 	if err == nil {
 		err = rw.bw.Flush()
 	}
-	return rw.f.commit(err)
+	return rw.f.Commit(err)
 }

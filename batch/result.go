@@ -12,6 +12,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/negsim/negsim/atomicfile"
 	"github.com/negsim/negsim/stats"
 )
 
@@ -260,7 +261,7 @@ func (r *Result) WriteDir(dir string, manifest Manifest) error {
 		{ManifestFile, func(w io.Writer) error { return writeJSON(w, manifest) }},
 	}
 	for _, f := range files {
-		if err := WriteFileAtomic(filepath.Join(dir, f.name), f.write); err != nil {
+		if err := atomicfile.Write(filepath.Join(dir, f.name), f.write); err != nil {
 			return err
 		}
 	}

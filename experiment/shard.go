@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+
+	"github.com/negsim/negsim/atomicfile"
 )
 
 // shardFile is counts-K-of-N.json: one shard's integer counts of every cell.
@@ -50,7 +52,7 @@ func WriteShard(p *Plan, dir string, k, n int) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	return WriteFileAtomic(filepath.Join(dir, shardName(k, n)), append(b, '\n'))
+	return atomicfile.WriteBytes(filepath.Join(dir, shardName(k, n)), append(b, '\n'))
 }
 
 // MergeShards reads every counts-K-of-N.json in dir (and in dir/NAME for each

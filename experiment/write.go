@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"strconv"
 
+	"github.com/negsim/negsim/atomicfile"
 	"github.com/negsim/negsim/figures"
 	"github.com/negsim/negsim/stats"
 	"github.com/negsim/negsim/verify"
@@ -102,7 +103,7 @@ func WriteFiles(ctx context.Context, p *Plan, dir, command string) error {
 		if err := w.WriteAll(files[name]); err != nil {
 			return err
 		}
-		if err := WriteFileAtomic(filepath.Join(dir, name), b.Bytes()); err != nil {
+		if err := atomicfile.WriteBytes(filepath.Join(dir, name), b.Bytes()); err != nil {
 			return err
 		}
 	}
@@ -111,11 +112,11 @@ func WriteFiles(ctx context.Context, p *Plan, dir, command string) error {
 		if err != nil {
 			return fmt.Errorf("%s: verification: %w", spec.File, err)
 		}
-		if err := WriteFileAtomic(filepath.Join(dir, "verification.csv"), b); err != nil {
+		if err := atomicfile.WriteBytes(filepath.Join(dir, "verification.csv"), b); err != nil {
 			return err
 		}
 	}
-	return WriteFileAtomic(filepath.Join(dir, "manifest.json"), p.manifest(command))
+	return atomicfile.WriteBytes(filepath.Join(dir, "manifest.json"), p.manifest(command))
 }
 
 func (p *Plan) manifest(command string) []byte {
@@ -139,29 +140,6 @@ func (p *Plan) manifest(command string) []byte {
 	}
 	b, _ := json.MarshalIndent(m, "", "  ")
 	return append(b, '\n')
-}
-
-// WriteFileAtomic writes data to a temporary file in path's directory and
-// renames it over path, so that readers never see a partial file.
-func WriteFileAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(data)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(f.Name(), 0o644)
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	if err != nil {
-		os.Remove(f.Name())
-	}
-	return err
 }
 
 // Number formats.

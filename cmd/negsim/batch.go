@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"syscall"
 
+	"github.com/negsim/negsim/atomicfile"
 	"github.com/negsim/negsim/batch"
 	"github.com/negsim/negsim/models"
 )
@@ -101,11 +102,11 @@ func runBatch(e *env, args []string) error {
 		}
 	}
 	if *replicates != "" {
-		if err := batch.CheckWritable(filepath.Dir(*replicates)); err != nil {
+		if err := atomicfile.CheckWritable(filepath.Dir(*replicates)); err != nil {
 			return usagef("--replicates %s: %v", *replicates, err)
 		}
 	}
-	if err := batch.CheckWritable(*out); err != nil {
+	if err := atomicfile.CheckWritable(*out); err != nil {
 		return usagef("-o %s: %v", *out, err)
 	}
 

@@ -3,6 +3,7 @@ package main
 import (
 	"path/filepath"
 
+	"github.com/negsim/negsim/atomicfile"
 	"github.com/negsim/negsim/batch"
 )
 
@@ -31,7 +32,7 @@ func runMerge(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := batch.CheckWritable(*out); err != nil {
+	if err := atomicfile.CheckWritable(*out); err != nil {
 		return usagef("-o %s: %v", *out, err)
 	}
 	return writeRunDir(e, res, *out)
