@@ -128,35 +128,12 @@ func (c *Cell) Interval(o int, level float64) (lo, hi float64) {
 }
 
 // MeanRound returns the mean round in which outcome o happened, among the
-// replicates where it did, or NaN if it never did. Like
-// stats.RoundHistogram.Mean, it sums in integers.
-func (c *Cell) MeanRound(o int) float64 {
-	if c.Successes[o] == 0 {
-		return math.NaN()
-	}
-	var s int64
-	for r, k := range c.ByRound[o] {
-		s += int64(r) * k
-	}
-	return float64(s) / float64(c.Successes[o])
-}
+// replicates where it did, or NaN if it never did (stats.HistMean).
+func (c *Cell) MeanRound(o int) float64 { return stats.HistMean(c.ByRound[o]) }
 
 // MedianRound returns the lower median round in which outcome o happened,
-// as stats.RoundHistogram.Median defines it, or NaN if it never did.
-func (c *Cell) MedianRound(o int) float64 {
-	if c.Successes[o] == 0 {
-		return math.NaN()
-	}
-	rank := (c.Successes[o] + 1) / 2
-	var s int64
-	for r, k := range c.ByRound[o] {
-		s += k
-		if s >= rank {
-			return float64(r)
-		}
-	}
-	return math.NaN() // unreachable for checked counts
-}
+// as stats.HistMedian defines it, or NaN if it never did.
+func (c *Cell) MedianRound(o int) float64 { return stats.HistMedian(c.ByRound[o]) }
 
 // Result is the outcome of a run or a merge: its cells in run order, and
 // what its manifest records.

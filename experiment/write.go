@@ -182,16 +182,8 @@ func (p *Plan) summary() [][]string {
 			x := c.successes(o)
 			mean, median := "", ""
 			if x > 0 {
-				var sum, acc int64
-				med := int64(-1)
-				for r, v := range c.Hist[o] {
-					sum += int64(r) * v
-					acc += v
-					if med < 0 && acc >= (x+1)/2 {
-						med = int64(r)
-					}
-				}
-				mean, median = strconv.FormatFloat(float64(sum)/float64(x), 'f', 3, 64), fi(med)
+				mean = strconv.FormatFloat(stats.HistMean(c.Hist[o]), 'f', 3, 64)
+				median = fi(int64(stats.HistMedian(c.Hist[o])))
 			}
 			rows = append(rows, append(append([]string{label, name}, p.estimate(x, c.N)[:5]...), mean, median))
 		}

@@ -119,35 +119,48 @@ func (h *RoundHistogram) Cumulative(round int) int64 {
 func (h *RoundHistogram) Total() int64 { return h.total }
 
 // Mean returns the mean recorded round index, or NaN if the histogram is
-// empty. The weighted sum is accumulated in integers, so the result depends
-// only on the counts.
-func (h *RoundHistogram) Mean() float64 {
-	if h.total == 0 {
-		return math.NaN()
-	}
-	var s int64
-	for r, c := range h.counts {
-		s += int64(r) * c
-	}
-	return float64(s) / float64(h.total)
-}
+// empty (HistMean of its counts).
+func (h *RoundHistogram) Mean() float64 { return HistMean(h.counts) }
 
 // Median returns the lower median of the recorded round indices, or NaN if
-// the histogram is empty. With the Total() = T recorded rounds sorted in
-// increasing order, it is the value at 1-based rank ⌊(T+1)/2⌋: the middle
-// value when T is odd, and the lower of the two middle values when T is
-// even (so it is always a recorded round, never an average of two).
-func (h *RoundHistogram) Median() float64 {
-	if h.total == 0 {
+// the histogram is empty (HistMedian of its counts).
+func (h *RoundHistogram) Median() float64 { return HistMedian(h.counts) }
+
+// HistMean returns the mean index of a histogram whose counts[i] counts
+// observations of value i, or NaN if it is empty. The weighted sum is
+// accumulated in integers, so the result depends only on the counts.
+func HistMean(counts []int64) float64 {
+	var s, n int64
+	for r, c := range counts {
+		s += int64(r) * c
+		n += c
+	}
+	if n == 0 {
 		return math.NaN()
 	}
-	rank := (h.total + 1) / 2
-	var c int64
-	for r, n := range h.counts {
-		c += n
-		if c >= rank {
+	return float64(s) / float64(n)
+}
+
+// HistMedian returns the lower median of a histogram whose counts[i] counts
+// observations of value i, or NaN if it is empty. With the T observations
+// sorted in increasing order, it is the value at 1-based rank ⌊(T+1)/2⌋: the
+// middle value when T is odd, and the lower of the two middle values when T
+// is even (so it is always an observed value, never an average of two).
+func HistMedian(counts []int64) float64 {
+	var n int64
+	for _, c := range counts {
+		n += c
+	}
+	if n == 0 {
+		return math.NaN()
+	}
+	rank := (n + 1) / 2
+	var acc int64
+	for r, c := range counts {
+		acc += c
+		if acc >= rank {
 			return float64(r)
 		}
 	}
-	panic("stats: unreachable: histogram counts inconsistent with total")
+	return math.NaN() // unreachable: acc reaches n
 }

@@ -247,3 +247,27 @@ func BenchmarkRoundHistogramAdd(b *testing.B) {
 		i++
 	}
 }
+
+func TestHistMeanMedian(t *testing.T) {
+	for i, c := range []struct {
+		counts       []int64
+		mean, median float64
+	}{
+		// Observations 0, 1, 1, 3: mean 5/4, lower median (rank 2) 1.
+		{[]int64{1, 2, 0, 1}, 1.25, 1},
+		// Observations 2, 2, 5, 5: mean 3.5, lower median 2.
+		{[]int64{0, 0, 2, 0, 0, 2}, 3.5, 2},
+		// One observation at 4.
+		{[]int64{0, 0, 0, 0, 1}, 4, 4},
+	} {
+		if got := HistMean(c.counts); got != c.mean {
+			t.Errorf("case %d: mean: Expected %v, Found %v", i, c.mean, got)
+		}
+		if got := HistMedian(c.counts); got != c.median {
+			t.Errorf("case %d: median: Expected %v, Found %v", i, c.median, got)
+		}
+	}
+	if !math.IsNaN(HistMean([]int64{0, 0})) || !math.IsNaN(HistMedian(nil)) {
+		t.Error("empty histogram: Expected NaN")
+	}
+}
