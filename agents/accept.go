@@ -53,10 +53,17 @@ func LookupAcceptRule(name string) (AcceptRule, error) {
 	if r, ok := acceptRules[name]; ok {
 		return r, nil
 	}
-	names := make([]string, 0, len(acceptRules))
-	for n := range acceptRules {
+	names := sortedNames(acceptRules)
+	return nil, fmt.Errorf("unknown acceptance rule %q; known: %s", name, strings.Join(names, ", "))
+}
+
+// sortedNames returns the keys of a registry in sorted order, for error
+// messages that list the known names.
+func sortedNames[T any](m map[string]T) []string {
+	names := make([]string, 0, len(m))
+	for n := range m {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	return nil, fmt.Errorf("unknown acceptance rule %q; known: %s", name, strings.Join(names, ", "))
+	return names
 }

@@ -3,7 +3,6 @@ package agents
 import (
 	"fmt"
 	"math"
-	"sort"
 	"strings"
 )
 
@@ -59,10 +58,6 @@ func LookupProposer(name string) (Proposer, error) {
 	if p, ok := proposers[name]; ok {
 		return p, nil
 	}
-	names := make([]string, 0, len(proposers))
-	for n := range proposers {
-		names = append(names, n)
-	}
-	sort.Strings(names)
+	names := sortedNames(proposers)
 	return nil, fmt.Errorf("unknown proposer %q; known: %s", name, strings.Join(names, ", "))
 }

@@ -141,6 +141,13 @@ const (
 	fBlock
 )
 
+// Codes of the names the scenario format allows (validated by models).
+var (
+	protocolCodes = map[string]int{"mediated": protoMediated, "alternating": protoAlternating,
+		"legislative": protoLegislative, "majority": protoMajority}
+	kindCodes = map[string]int{"consensus": kindConsensus, "veto": kindVeto, "referendum": kindReferendum}
+)
+
 var fieldCodes = map[string]int{"reservation": fReservation, "bonus": fBonus, "ideal": fIdeal, "salience": fSalience,
 	"silence": fSilence, "yes": fYes, "pass": fPass, "block": fBlock}
 
@@ -280,16 +287,7 @@ func (c *compiler) compile() error {
 		tb := &s.Tables.Vals[t]
 		ct := table{mediator: none, delay: none, disabled: tb.Disabled, quota: tb.Quota,
 			demandGain: c.opt("tables."+tid+".demand_gain", tb.DemandGain)}
-		switch tb.Protocol {
-		case "mediated":
-			ct.protocol = protoMediated
-		case "alternating":
-			ct.protocol = protoAlternating
-		case "legislative":
-			ct.protocol = protoLegislative
-		case "majority":
-			ct.protocol = protoMajority
-		}
+		ct.protocol = protocolCodes[tb.Protocol]
 		name := ""
 		if tb.Mediator != "" {
 			ct.mediator = s.Actors.Index(tb.Mediator)
@@ -332,14 +330,7 @@ func (c *compiler) compile() error {
 	for i, iid := range s.Institutions.Keys {
 		in := &s.Institutions.Vals[i]
 		ci := institution{pass: none, electorate: none, slope: none, silence: in.Silence}
-		switch in.Kind {
-		case "consensus":
-			ci.kind = kindConsensus
-		case "veto":
-			ci.kind = kindVeto
-		case "referendum":
-			ci.kind = kindReferendum
-		}
+		ci.kind = kindCodes[in.Kind]
 		f := "institutions." + iid
 		for _, mem := range in.Members {
 			ci.members = append(ci.members, s.Actors.Index(mem))
