@@ -30,7 +30,7 @@ actors:
     positions:
       x: {ideal: {value: 0, assumption: a}, salience: {value: 0.5, source: {seed: s.txt, quote: q}}}
     tables:
-      tab: {reservation: {uniform: [0.3, 0.5], assumption: range}}
+      tab: {reservation: {uniform: [0.3, 0.5], assumption: range}, noise: {value: 0.05, assumption: test}}
 issues:
   x: {table: tab, status_quo: {value: 0, assumption: none}}
 tables:

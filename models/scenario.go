@@ -128,6 +128,27 @@ type Table struct {
 	// proposal under the legislative protocol.
 	Players []string `yaml:"players"`
 	Quota   int      `yaml:"quota"`
+	// Defers lists issues of later tables that an agreement here leaves
+	// open (an interim settlement): actors value a package at this table
+	// partly by what they expect those issues to settle at, and no red line
+	// on a deferred issue applies here.
+	Defers []Deferral `yaml:"defers"`
+}
+
+// Deferral is an issue a table leaves to a later stage, and what the actors
+// at the table expect that stage to settle it at.
+type Deferral struct {
+	// Issue is an issue of another table (the final-status stage).
+	Issue string `yaml:"issue"`
+	// Weight (0–1) scales the deferred issue's salience in the utility of a
+	// package at this table: how much the prospect counts against the
+	// issues settled now.
+	Weight Param `yaml:"weight"`
+	// Prospect is the expected final value (0–100) of the issue for every
+	// actor without a belief of its own.
+	Prospect Param `yaml:"prospect"`
+	// Beliefs gives actors their own expected final value (0–100).
+	Beliefs Map[Param] `yaml:"beliefs"`
 }
 
 // Opening gates a table on earlier events.
@@ -168,6 +189,28 @@ type Institution struct {
 	Pass       *Param `yaml:"pass"`
 	Electorate string `yaml:"electorate"`
 	Slope      *Param `yaml:"slope"`
+	// Groups split a referendum's electorate (residents, displaced persons,
+	// all voters): it passes iff the share-weighted mean of the groups' yes
+	// shares exceeds Threshold. Exclusive with Pass.
+	Groups Map[Group] `yaml:"groups"`
+	// Threshold is the yes share a grouped referendum must exceed, in
+	// (0, 1); 0.5 when absent.
+	Threshold *float64 `yaml:"threshold"`
+}
+
+// Group is one part of a referendum's electorate.
+type Group struct {
+	Label string `yaml:"label"`
+	// Share is the group's weight in the vote (> 0; weights are
+	// normalised).
+	Share Param `yaml:"share"`
+	// Yes is the group's yes share (0–1) for a package whose Electorate
+	// actor is at its reservation.
+	Yes Param `yaml:"yes"`
+	// Electorate and Slope move the yes share on the log-odds scale by
+	// Slope × (utility − reservation) of the Electorate actor.
+	Electorate string `yaml:"electorate"`
+	Slope      *Param `yaml:"slope"`
 }
 
 // Linkage moves parameters when an event happens.
@@ -197,9 +240,13 @@ type Effect struct {
 	Table       string `yaml:"table"`
 	Issue       string `yaml:"issue"`
 	Institution string `yaml:"institution"`
+	// Group names a referendum group for field pass.
+	Group string `yaml:"group"`
 	// Field is reservation or bonus (actor at table), ideal or salience
 	// (actor on issue), silence or yes (actor in institution), pass
-	// (referendum), or block (table, for Shift rounds).
+	// (referendum, or one group's yes share), block (table, for Shift
+	// rounds), or prospect (the expected final value of an issue a table
+	// defers: one actor's belief, or every actor's without actor).
 	Field string `yaml:"field"`
 	Shift Param  `yaml:"shift"`
 }
@@ -208,15 +255,28 @@ type Effect struct {
 type Shock struct {
 	Label    string `yaml:"label"`
 	PerRound Param  `yaml:"per_round"` // probability per round
-	From     int    `yaml:"from"`
-	To       int    `yaml:"to"` // inclusive; 0 means the horizon
+	// From and To are the first and last round (inclusive) of the window;
+	// To absent means the last round of the horizon.
+	From int  `yaml:"from"`
+	To   *int `yaml:"to"`
 }
 
 // Outcome is a reported indicator: a table agreed, optionally with an issue
-// settled in [Min, Max].
+// settled in [Min, Max] and further Conditions, all of which must hold when
+// the table agrees.
 type Outcome struct {
-	Label string   `yaml:"label"`
-	Table string   `yaml:"table"`
+	Label      string      `yaml:"label"`
+	Table      string      `yaml:"table"`
+	Issue      string      `yaml:"issue"`
+	Min        *float64    `yaml:"min"`
+	Max        *float64    `yaml:"max"`
+	Conditions []Condition `yaml:"conditions"`
+}
+
+// Condition requires an issue's value, when the outcome's table agrees, to
+// lie in [Min, Max]; the issue may belong to any table (one not yet agreed
+// counts with its status quo).
+type Condition struct {
 	Issue string   `yaml:"issue"`
 	Min   *float64 `yaml:"min"`
 	Max   *float64 `yaml:"max"`

@@ -14,7 +14,7 @@ var (
 	Strategies       = []string{"spe", "tactic"}
 	InstitutionKinds = []string{"consensus", "veto", "referendum"}
 	EventKinds       = []string{"start", "agreed", "rejected", "vetoed", "opened", "shock", "linked"}
-	EffectFields     = []string{"reservation", "bonus", "ideal", "salience", "silence", "yes", "pass", "block"}
+	EffectFields     = []string{"reservation", "bonus", "ideal", "salience", "silence", "yes", "pass", "block", "prospect"}
 	VariantKinds     = []string{"policy", "reading"}
 )
 
@@ -204,6 +204,8 @@ func (v *validator) tables() {
 			if v.actor(line, sf, a) && t.Protocol == "mediated" {
 				if st := s.stance(a, id); st == nil || st.Reservation == nil {
 					v.add(line, sf, "%s signs at %s but has no actors.%s.tables.%s.reservation", a, id, a, id)
+				} else {
+					v.needNoise(line, sf, a, id, st)
 				}
 			}
 		}
@@ -247,8 +249,13 @@ func (v *validator) tables() {
 				}
 				if st := s.stance(m, id); st == nil || st.Reservation == nil {
 					v.add(line, rf, "member %s of %s votes on %s but has neither yes_prob nor actors.%s.tables.%s.reservation", m, inst, id, m, id)
+				} else {
+					v.needNoise(line, rf, m, id, st)
 				}
 			}
+		}
+		for j := range t.Defers {
+			v.deferral(line, fmt.Sprintf("%s.defers[%d]", f, j), id, &t.Defers[j])
 		}
 		if t.Opens != nil {
 			for j := range t.Opens.After {
@@ -257,6 +264,51 @@ func (v *validator) tables() {
 			v.optParam(f+".opens.delay", t.Opens.Delay, 0, float64(s.Horizon), line)
 		}
 	}
+}
+
+// needNoise reports a logit or probit stance without its decision noise:
+// the noise is a parameter of the stance, never a silent default.
+func (v *validator) needNoise(line int, f, actor, table string, st *Stance) {
+	if st.Rule == "threshold" || st.Noise != nil {
+		return
+	}
+	v.add(line, f, "%s decides at %s by a %s rule but has no actors.%s.tables.%s.noise: give the decision noise (utility units, > 0), or rule: threshold",
+		actor, table, ruleName(st.Rule), actor, table)
+}
+
+func ruleName(r string) string {
+	if r == "" {
+		return "logit"
+	}
+	return r
+}
+
+// deferral checks an issue that table defers to a later stage.
+func (v *validator) deferral(line int, f, table string, d *Deferral) {
+	s := v.s
+	if v.ref(line, f+".issue", "issue", d.Issue, s.Issues.Index, s.Issues.Keys) && s.Issues.Get(d.Issue).Table == table {
+		v.add(line, f+".issue", "%s is an issue of %s itself; a table defers issues of another (later) table", d.Issue, table)
+	}
+	v.param(f+".weight", &d.Weight, 0, 1, line)
+	v.param(f+".prospect", &d.Prospect, 0, 100, line)
+	for j, a := range d.Beliefs.Keys {
+		v.actor(d.Beliefs.Lines[j], f+".beliefs."+a, a)
+		v.param(f+".beliefs."+a, &d.Beliefs.Vals[j], 0, 100, d.Beliefs.Lines[j])
+	}
+}
+
+// deferralOf returns table's deferral of issue, or nil.
+func (s *Scenario) deferralOf(table, issue string) *Deferral {
+	t := s.Tables.Get(table)
+	if t == nil {
+		return nil
+	}
+	for j := range t.Defers {
+		if t.Defers[j].Issue == issue {
+			return &t.Defers[j]
+		}
+	}
+	return nil
 }
 
 func (v *validator) event(line int, f string, e *EventRef) {
@@ -269,7 +321,15 @@ func (v *validator) event(line int, f string, e *EventRef) {
 	case "agreed", "rejected", "vetoed", "opened":
 		v.table(line, f+".table", e.Table)
 		if e.Institution != "" {
-			v.ref(line, f+".institution", "institution", e.Institution, s.Institutions.Index, s.Institutions.Keys)
+			if e.Event != "vetoed" {
+				v.add(line, f+".institution", "is only meaningful for a vetoed event (the institution that cast the veto), not %s", e.Event)
+			} else if v.ref(line, f+".institution", "institution", e.Institution, s.Institutions.Index, s.Institutions.Keys) {
+				// Checked on the base document only: a variant may move a
+				// table to another institution and leave such a linkage idle.
+				if t := s.Tables.Get(e.Table); t != nil && s.Variant == "" && !oneOf(e.Institution, t.Ratify) {
+					v.add(line, f+".institution", "%s does not ratify table %s (its ratify list: %s), so it can never veto there", e.Institution, e.Table, strings.Join(t.Ratify, ", "))
+				}
+			}
 		}
 	case "shock":
 		v.ref(line, f+".shock", "shock", e.Shock, s.Shocks.Index, s.Shocks.Keys)
@@ -297,14 +357,38 @@ func (v *validator) institutions() {
 		}
 		switch in.Kind {
 		case "referendum":
-			if in.Pass == nil {
-				v.add(line, f+".pass", "is required for a referendum: the probability it passes, in [0, 1]")
+			switch {
+			case in.Pass == nil && in.Groups.Len() == 0:
+				v.add(line, f+".pass", "is required for a referendum without groups: the probability it passes, in [0, 1]")
+			case in.Pass != nil && in.Groups.Len() > 0:
+				v.add(line, f+".pass", "and groups are exclusive: a grouped referendum passes on its groups' yes shares")
 			}
 			v.optParam(f+".pass", in.Pass, 0, 1, line)
 			if in.Electorate != "" {
 				v.actor(line, f+".electorate", in.Electorate)
 			}
 			v.optParam(f+".slope", in.Slope, 0, 100, line)
+			if in.Groups.Len() > 0 && (in.Electorate != "" || in.Slope != nil) {
+				v.add(line, f+".electorate", "belongs to each group of a grouped referendum (groups.<id>.electorate, groups.<id>.slope)")
+			}
+			for j, gid := range in.Groups.Keys {
+				g, gl, gf := &in.Groups.Vals[j], in.Groups.Lines[j], f+".groups."+gid
+				v.param(gf+".share", &g.Share, 1e-9, 1e9, gl)
+				v.param(gf+".yes", &g.Yes, 0, 1, gl)
+				if g.Electorate != "" {
+					v.actor(gl, gf+".electorate", g.Electorate)
+				}
+				v.optParam(gf+".slope", g.Slope, 0, 100, gl)
+				if (g.Electorate == "") != (g.Slope == nil) {
+					v.add(gl, gf, "electorate and slope go together: give both or neither")
+				}
+			}
+			if th := in.Threshold; th != nil && (!(*th > 0 && *th < 1)) {
+				v.add(line, f+".threshold", "is %g; allowed range is strictly between 0 and 1", *th)
+			}
+			if in.Threshold != nil && in.Groups.Len() == 0 {
+				v.add(line, f+".threshold", "applies only to a referendum with groups")
+			}
 		default:
 			if len(in.Members) == 0 {
 				v.add(line, f+".members", "is required for a %s institution", in.Kind)
@@ -377,10 +461,28 @@ func (v *validator) linkages() {
 				}
 				lo, hi = -1, 1
 			case "pass":
-				if v.ref(line, ef+".institution", "institution", e.Institution, s.Institutions.Index, s.Institutions.Keys) && s.Institutions.Get(e.Institution).Kind != "referendum" {
-					v.add(line, ef+".institution", "%s is not a referendum", e.Institution)
+				if v.ref(line, ef+".institution", "institution", e.Institution, s.Institutions.Index, s.Institutions.Keys) {
+					in := s.Institutions.Get(e.Institution)
+					switch {
+					case in.Kind != "referendum":
+						v.add(line, ef+".institution", "%s is not a referendum", e.Institution)
+					case in.Groups.Len() > 0 && e.Group == "":
+						v.add(line, ef+".group", "is required: %s is a grouped referendum; name the group whose yes share to shift (%s)", e.Institution, strings.Join(in.Groups.Keys, ", "))
+					case e.Group != "" && in.Groups.Index(e.Group) < 0:
+						v.add(line, ef+".group", "unknown group %q of %s; known: %s", e.Group, e.Institution, strings.Join(in.Groups.Keys, ", "))
+					}
 				}
 				lo, hi = -1, 1
+			case "prospect":
+				if v.table(line, ef+".table", e.Table) && v.ref(line, ef+".issue", "issue", e.Issue, s.Issues.Index, s.Issues.Keys) {
+					if s.deferralOf(e.Table, e.Issue) == nil {
+						v.add(line, ef, "table %s does not defer issue %s; a prospect shift needs a defers entry", e.Table, e.Issue)
+					}
+				}
+				if e.Actor != "" {
+					v.actor(line, ef+".actor", e.Actor)
+				}
+				lo, hi = -100, 100
 			case "block":
 				v.table(line, ef+".table", e.Table)
 				lo, hi = 0, float64(s.Horizon)
@@ -401,8 +503,8 @@ func (v *validator) shocks() {
 		if sh.From < 0 || sh.From >= s.Horizon {
 			v.add(line, f+".from", "is %d; allowed range is 0 to %d", sh.From, s.Horizon-1)
 		}
-		if sh.To != 0 && (sh.To < sh.From || sh.To >= s.Horizon) {
-			v.add(line, f+".to", "is %d; allowed range is from (%d) to %d, or 0 for the horizon", sh.To, sh.From, s.Horizon-1)
+		if sh.To != nil && (*sh.To < sh.From || *sh.To >= s.Horizon) {
+			v.add(line, f+".to", "is %d; allowed range is from (%d) to %d; leave it out for the last round", *sh.To, sh.From, s.Horizon-1)
 		}
 	}
 }
@@ -417,17 +519,33 @@ func (v *validator) outcomes() {
 				v.add(line, f+".issue", "%s belongs to table %s, not %s", o.Issue, s.Issues.Get(o.Issue).Table, o.Table)
 			}
 		}
-		for _, b := range []struct {
-			n string
-			x *float64
-		}{{"min", o.Min}, {"max", o.Max}} {
-			if b.x != nil && (*b.x < 0 || *b.x > 100 || math.IsNaN(*b.x)) {
-				v.add(line, f+"."+b.n, "is %g; allowed range is 0 to 100", *b.x)
-			}
-		}
+		v.bounds(line, f, o.Min, o.Max)
 		if (o.Min != nil || o.Max != nil) && o.Issue == "" {
 			v.add(line, f+".issue", "is required when min or max is given")
 		}
+		for j := range o.Conditions {
+			c, cf := &o.Conditions[j], fmt.Sprintf("%s.conditions[%d]", f, j)
+			v.ref(line, cf+".issue", "issue", c.Issue, s.Issues.Index, s.Issues.Keys)
+			v.bounds(line, cf, c.Min, c.Max)
+			if c.Min == nil && c.Max == nil {
+				v.add(line, cf, "gives neither min nor max: it would always hold")
+			}
+		}
+	}
+}
+
+// bounds checks an issue condition's [min, max] on the 0–100 scale.
+func (v *validator) bounds(line int, f string, lo, hi *float64) {
+	for _, b := range []struct {
+		n string
+		x *float64
+	}{{"min", lo}, {"max", hi}} {
+		if b.x != nil && (*b.x < 0 || *b.x > 100 || math.IsNaN(*b.x)) {
+			v.add(line, f+"."+b.n, "is %g; allowed range is 0 to 100", *b.x)
+		}
+	}
+	if lo != nil && hi != nil && *lo > *hi {
+		v.add(line, f, "min %g is above max %g: the condition can never hold", *lo, *hi)
 	}
 }
 

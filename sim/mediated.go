@@ -14,17 +14,16 @@ const (
 	protoMajority
 )
 
-// defaultNoise is the acceptance noise of a stance that gives none: about a
-// twentieth of the utility scale (documented in docs/MODEL.md).
-const defaultNoise = 0.05
-
 // utility returns actor a's utility for the package x at table t (x indexed
-// by the table's issues) and whether x crosses one of a's red lines.
+// by the table's issues) and whether x crosses one of a's red lines. An issue
+// the table defers counts at a's expected final value, its salience scaled
+// by the deferral's weight, and no red line on it applies.
 func (s *State) utility(a, t int, x []float64) (u float64, violates bool) {
 	m := s.m
-	nI := len(m.Issues)
+	nI, nA := len(m.Issues), len(m.Actors)
+	tb := &m.tables[t]
 	n := 0
-	for j, i := range m.tables[t].issues {
+	for j, i := range tb.issues {
 		k := a*nI + i
 		if !m.pos[k].has {
 			continue
@@ -33,6 +32,15 @@ func (s *State) utility(a, t int, x []float64) (u float64, violates bool) {
 		if x[j] < s.lo[k] || x[j] > s.hi[k] {
 			violates = true
 		}
+		n++
+	}
+	for _, d := range tb.defers {
+		df := &m.defers[d]
+		k := a*nI + df.issue
+		if !m.pos[k].has {
+			continue
+		}
+		s.xi[n], s.id[n], s.sa[n] = s.prospect[d*nA+a], s.ideal[k], s.vals[df.weight]*s.sal[k]
 		n++
 	}
 	return agents.Utility(s.xi[:n], s.id[:n], s.sa[:n]) + s.bonus[a*len(m.Tables)+t], violates
@@ -63,7 +71,9 @@ func (s *State) respond(a, t, r int, x []float64) (ok bool, u, res, p float64) {
 	u, bad := s.utility(a, t, x)
 	res = s.reservation(a, t, r)
 	if !bad {
-		p = st.rule.Prob(u-res, s.val(st.noise, defaultNoise))
+		// The validator requires a noise for logit and probit stances;
+		// threshold ignores it.
+		p = st.rule.Prob(u-res, s.val(st.noise, 0))
 	}
 	// Always draw, so a replicate's stream does not depend on red lines.
 	return s.rng.Float64() < p, u, res, p
@@ -106,12 +116,10 @@ func (s *State) stepMediated(t, r int) {
 	x := s.offer[:k]
 	tb.proposer.Propose(d, x)
 	if s.tr != nil {
-		s.ev = blank(r, TraceOffer)
-		s.ev.Table, s.ev.Actor, s.ev.Offer, s.ev.P = t, tb.mediator, x, d.Conceded
-		s.tr.Trace(&s.ev)
+		s.traceOffer(t, r, d, x)
 	}
 
-	accepted := true
+	accepted, below := true, false
 	gain := s.val(tb.demandGain, 0)
 	for _, a := range tb.signatories {
 		ok, u, res, p := s.respond(a, t, r, x)
@@ -123,9 +131,38 @@ func (s *State) stepMediated(t, r int) {
 		if !ok {
 			accepted = false
 			s.demand[t*nA+a] *= 1 + gain
+		} else if u < res {
+			below = true
 		}
 	}
+	s.below[t] = below
 	s.settle(t, r, accepted, x)
+}
+
+// traceOffer traces a mediator's draft x, with what the mediator would have
+// offered without the red lines (Wanted) and whether the signatories' red
+// lines leave any package at all (Infeasible).
+func (s *State) traceOffer(t, r int, d *agents.Draft, x []float64) {
+	w := s.wanted[:len(x)]
+	if _, ok := s.m.tables[t].proposer.(agents.ConcedingMediator); !ok {
+		w = nil // another drafting rule: what it wanted is not known here
+	}
+	infeasible := false
+	for j := range x {
+		infeasible = infeasible || d.Lo[j] > d.Hi[j]
+		if w == nil {
+			continue
+		}
+		own := d.Own[j]
+		if math.IsNaN(own) {
+			own = d.Target[j]
+		}
+		w[j] = own + d.Conceded*(d.Target[j]-own)
+	}
+	s.ev = blank(r, TraceOffer)
+	s.ev.Table, s.ev.Actor, s.ev.Offer, s.ev.P = t, s.m.tables[t].mediator, x, d.Conceded
+	s.ev.Wanted, s.ev.Infeasible = w, infeasible
+	s.tr.Trace(&s.ev)
 }
 
 // settle ends a round of any protocol: a rejected proposal fires the table's
@@ -137,17 +174,21 @@ func (s *State) settle(t, r int, accepted bool, x []float64) {
 		s.fire(tb.evRejected, r)
 		return
 	}
-	if !s.ratify(t, r, x) {
+	if j := s.ratify(t, r, x); j != none {
+		// A veto fires the table's vetoed event and the event of the
+		// institution that cast it.
 		s.fire(tb.evVetoed, r)
+		s.fire(tb.evVetoedBy[j], r)
 		return
 	}
 	s.agree(t, r, x)
 }
 
-// ratify runs table t's institutions in order on x and reports whether all
+// ratify runs table t's institutions in order on x and returns the position
+// in the table's ratify list of the first that failed, or none if all
 // passed.
-func (s *State) ratify(t, r int, x []float64) bool {
-	for _, i := range s.m.tables[t].ratify {
+func (s *State) ratify(t, r int, x []float64) int {
+	for j, i := range s.m.tables[t].ratify {
 		ok := s.decide(i, t, r, x)
 		if s.tr != nil {
 			s.ev = blank(r, TraceDecision)
@@ -155,15 +196,18 @@ func (s *State) ratify(t, r int, x []float64) bool {
 			s.tr.Trace(&s.ev)
 		}
 		if !ok {
-			return false
+			return j
 		}
 	}
-	return true
+	return none
 }
 
 // decide applies institution i's rule to package x of table t.
 func (s *State) decide(i, t, r int, x []float64) bool {
 	in := &s.m.insts[i]
+	if in.kind == kindReferendum && len(in.groups) > 0 {
+		return s.groupVote(i, t, r, x) > in.threshold
+	}
 	if in.kind == kindReferendum {
 		p := s.pass[i]
 		if in.electorate != none && in.slope != none {
@@ -198,6 +242,31 @@ func (s *State) decide(i, t, r int, x []float64) bool {
 		}
 	}
 	return passed
+}
+
+// groupVote returns the share-weighted yes share of grouped referendum i on
+// package x of table t. It draws nothing: the uncertainty is in the
+// replicate's draws of the groups' shares and yes shares.
+func (s *State) groupVote(i, t, r int, x []float64) float64 {
+	in := &s.m.insts[i]
+	var num, den float64
+	for j, g := range in.groups {
+		y := s.groupYes[i][j]
+		if g.electorate != none {
+			u, _ := s.utility(g.electorate, t, x)
+			y = logistic(logit(y) + s.vals[g.slope]*(u-s.reservation(g.electorate, t, r)))
+		}
+		w := s.vals[g.share]
+		num += w * y
+		den += w
+		if s.tr != nil {
+			s.ev = blank(r, TraceVote)
+			s.ev.Table, s.ev.Institution, s.ev.Group, s.ev.P = t, i, j, y
+			s.ev.Accept = y > in.threshold
+			s.tr.Trace(&s.ev)
+		}
+	}
+	return num / den
 }
 
 func logit(p float64) float64 {

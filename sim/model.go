@@ -21,6 +21,7 @@ const (
 	evOpened
 	evShock
 	evLinked
+	evVetoedBy // a veto cast by one institution at one table: ref = table*len(Insts)+institution
 )
 
 // Model is a compiled scenario: every id replaced by an index and every
@@ -61,7 +62,8 @@ type Model struct {
 	events     []eventKey
 	eventIndex map[eventKey]int
 	linksOn    [][]int // linkages listening to each event
-	maxIssues  int
+	maxIssues  int     // most issues of any table, deferred ones included
+	defers     []deferral
 	logT       []float64 // log(r/H) for r = 0..H, for concession curves
 }
 
@@ -81,24 +83,37 @@ type stance struct {
 }
 
 type table struct {
-	protocol     int
-	mediator     int
-	signatories  []int
-	players      []int
-	quota        int
-	ratify       []int
-	issues       []int
-	opensAfter   []int // event indices
-	delay        int
-	demandGain   int
-	disabled     bool
-	proposer     agents.Proposer
-	evAgreed     int
-	evRejected   int
-	evVetoed     int
-	evOpened     int
+	protocol    int
+	mediator    int
+	signatories []int
+	players     []int
+	quota       int
+	ratify      []int
+	issues      []int
+	opensAfter  []int // event indices
+	delay       int
+	demandGain  int
+	disabled    bool
+	proposer    agents.Proposer
+	evAgreed    int
+	evRejected  int
+	evVetoed    int
+	evOpened    int
+	// evVetoedBy[j] is the event of a veto by ratify[j] at this table.
+	evVetoedBy   []int
 	outcomes     []int
 	gatedByEvent bool
+	// defers indexes Model.defers: the issues this table leaves to a
+	// later stage.
+	defers []int
+}
+
+// deferral is an issue a table leaves to a later table, with the slots of
+// its weight, its prospect and each actor's belief (none: the prospect).
+type deferral struct {
+	table, issue     int
+	weight, prospect int
+	belief           []int // per actor
 }
 
 const (
@@ -116,6 +131,14 @@ type institution struct {
 	pass       int
 	electorate int
 	slope      int
+	groups     []group
+	threshold  float64
+}
+
+// group is one part of a grouped referendum's electorate.
+type group struct {
+	share, yes        int
+	electorate, slope int
 }
 
 type linkage struct {
@@ -139,6 +162,7 @@ const (
 	fYes
 	fPass
 	fBlock
+	fProspect
 )
 
 // Codes of the names the scenario format allows (validated by models).
@@ -149,12 +173,13 @@ var (
 )
 
 var fieldCodes = map[string]int{"reservation": fReservation, "bonus": fBonus, "ideal": fIdeal, "salience": fSalience,
-	"silence": fSilence, "yes": fYes, "pass": fPass, "block": fBlock}
+	"silence": fSilence, "yes": fYes, "pass": fPass, "block": fBlock, "prospect": fProspect}
 
 type effect struct {
 	field               int
 	actor, table, issue int
-	inst, member        int
+	inst, member        int // member: index in the institution's members, or its group for pass
+	deferral            int // index into Model.defers, for prospect
 	shift               int
 }
 
@@ -165,8 +190,26 @@ type shock struct {
 }
 
 type outcome struct {
-	table, issue int
-	min, max     float64
+	table int
+	conds []condition
+}
+
+// condition requires issue's value in [min, max] when an outcome's table
+// agrees.
+type condition struct {
+	issue    int
+	min, max float64
+}
+
+func newCondition(issue int, lo, hi *float64) condition {
+	c := condition{issue: issue, min: math.Inf(-1), max: math.Inf(1)}
+	if lo != nil {
+		c.min = *lo
+	}
+	if hi != nil {
+		c.max = *hi
+	}
+	return c
 }
 
 type eventKey struct {
@@ -222,7 +265,11 @@ func (c *compiler) eventRef(e models.EventRef) int {
 	case "rejected":
 		return c.event(evRejected, c.s.Tables.Index(e.Table))
 	case "vetoed":
-		return c.event(evVetoed, c.s.Tables.Index(e.Table))
+		t := c.s.Tables.Index(e.Table)
+		if e.Institution != "" {
+			return c.event(evVetoedBy, t*c.s.Institutions.Len()+c.s.Institutions.Index(e.Institution))
+		}
+		return c.event(evVetoed, t)
 	case "opened":
 		return c.event(evOpened, c.s.Tables.Index(e.Table))
 	case "linked":
@@ -307,14 +354,30 @@ func (c *compiler) compile() error {
 			ct.players = append(ct.players, s.Actors.Index(a))
 		}
 		for _, in := range tb.Ratify {
-			ct.ratify = append(ct.ratify, s.Institutions.Index(in))
+			i := s.Institutions.Index(in)
+			ct.ratify = append(ct.ratify, i)
+			ct.evVetoedBy = append(ct.evVetoedBy, c.event(evVetoedBy, t*s.Institutions.Len()+i))
+		}
+		for j := range tb.Defers {
+			d, f := &tb.Defers[j], fmt.Sprintf("tables.%s.defers[%d]", tid, j)
+			cd := deferral{table: t, issue: s.Issues.Index(d.Issue),
+				weight: c.slot(f+".weight", &d.Weight), prospect: c.slot(f+".prospect", &d.Prospect)}
+			cd.belief = make([]int, nA)
+			for a, aid := range s.Actors.Keys {
+				cd.belief[a] = none
+				if p := d.Beliefs.Get(aid); p != nil {
+					cd.belief[a] = c.slot(f+".beliefs."+aid, p)
+				}
+			}
+			ct.defers = append(ct.defers, len(m.defers))
+			m.defers = append(m.defers, cd)
 		}
 		for i := range m.Issues {
 			if m.issueTable[i] == t {
 				ct.issues = append(ct.issues, i)
 			}
 		}
-		m.maxIssues = max(m.maxIssues, len(ct.issues))
+		m.maxIssues = max(m.maxIssues, len(ct.issues)+len(ct.defers))
 		if tb.Opens != nil {
 			ct.gatedByEvent = true
 			for _, e := range tb.Opens.After {
@@ -349,14 +412,27 @@ func (c *compiler) compile() error {
 		if in.Electorate != "" {
 			ci.electorate = s.Actors.Index(in.Electorate)
 		}
+		ci.threshold = 0.5
+		if in.Threshold != nil {
+			ci.threshold = *in.Threshold
+		}
+		for j, gid := range in.Groups.Keys {
+			g, gf := &in.Groups.Vals[j], f+".groups."+gid
+			cg := group{share: c.slot(gf+".share", &g.Share), yes: c.slot(gf+".yes", &g.Yes),
+				electorate: none, slope: c.opt(gf+".slope", g.Slope)}
+			if g.Electorate != "" {
+				cg.electorate = s.Actors.Index(g.Electorate)
+			}
+			ci.groups = append(ci.groups, cg)
+		}
 		m.insts = append(m.insts, ci)
 	}
 
 	for i, sid := range s.Shocks.Keys {
 		sh := &s.Shocks.Vals[i]
-		to := sh.To
-		if to == 0 {
-			to = s.Horizon - 1
+		to := s.Horizon - 1
+		if sh.To != nil {
+			to = *sh.To
 		}
 		m.shocks = append(m.shocks, shock{perRound: c.slot("shocks."+sid+".per_round", &sh.PerRound),
 			from: sh.From, to: to, event: c.event(evShock, i)})
@@ -374,9 +450,18 @@ func (c *compiler) compile() error {
 		for j := range l.Effects {
 			e := &l.Effects[j]
 			ce := effect{field: fieldCodes[e.Field], actor: s.Actors.Index(e.Actor), table: s.Tables.Index(e.Table),
-				issue: s.Issues.Index(e.Issue), inst: s.Institutions.Index(e.Institution), member: none,
+				issue: s.Issues.Index(e.Issue), inst: s.Institutions.Index(e.Institution), member: none, deferral: none,
 				shift: c.slot(fmt.Sprintf("%s.effects[%d].shift", f, j), &e.Shift)}
-			if ce.inst >= 0 && ce.actor >= 0 {
+			switch {
+			case ce.field == fPass && e.Group != "":
+				ce.member = s.Institutions.Vals[ce.inst].Groups.Index(e.Group)
+			case ce.field == fProspect:
+				for _, d := range m.tables[ce.table].defers {
+					if m.defers[d].issue == ce.issue {
+						ce.deferral = d
+					}
+				}
+			case ce.inst >= 0 && ce.actor >= 0:
 				for k, mem := range m.insts[ce.inst].members {
 					if mem == ce.actor {
 						ce.member = k
@@ -391,12 +476,13 @@ func (c *compiler) compile() error {
 
 	for i := range s.Outcomes.Keys {
 		o := &s.Outcomes.Vals[i]
-		co := outcome{table: s.Tables.Index(o.Table), issue: s.Issues.Index(o.Issue), min: math.Inf(-1), max: math.Inf(1)}
-		if o.Min != nil {
-			co.min = *o.Min
+		co := outcome{table: s.Tables.Index(o.Table)}
+		if o.Issue != "" {
+			co.conds = append(co.conds, newCondition(s.Issues.Index(o.Issue), o.Min, o.Max))
 		}
-		if o.Max != nil {
-			co.max = *o.Max
+		for j := range o.Conditions {
+			cd := &o.Conditions[j]
+			co.conds = append(co.conds, newCondition(s.Issues.Index(cd.Issue), cd.Min, cd.Max))
 		}
 		m.outcomes = append(m.outcomes, co)
 		m.tables[co.table].outcomes = append(m.tables[co.table].outcomes, i)

@@ -24,6 +24,10 @@ type Result struct {
 	Final []float64
 	// Params is the sampled parameter vector, in Model.ParamNames order.
 	Params []float64
+	// BelowReservation is, per outcome, whether the agreement that reached
+	// it was accepted by at least one signatory whose utility was below its
+	// reservation (a yes that only decision noise explains).
+	BelowReservation []bool
 	// Rounds is the number of rounds run.
 	Rounds int
 }
@@ -42,6 +46,9 @@ type State struct {
 	resShift, bonus []float64 // [actor*nTables+table]
 	silence, yes    [][]float64
 	pass            []float64
+	groupYes        [][]float64 // [institution][group]
+	prospect        []float64   // [deferral*nActors+actor]
+	below           []bool      // per table: its last accepted draft had a yes below reservation
 	pos             []float64
 	status          []int
 	openAt          []int
@@ -51,10 +58,10 @@ type State struct {
 	eventRound      []int
 
 	// scratch for one table
-	offer, target, own, fLo, fHi, oLo, oHi, xi, id, sa []float64
-	draft                                              agents.Draft
-	ev                                                 TraceEvent
-	game                                               gameScratch
+	offer, target, own, fLo, fHi, oLo, oHi, xi, id, sa, wanted []float64
+	draft                                                      agents.Draft
+	ev                                                         TraceEvent
+	game                                                       gameScratch
 
 	res Result
 }
@@ -67,17 +74,20 @@ func NewState(m *Model) *State {
 	s := &State{m: m, pcg: rand.NewPCG(0, 0),
 		vals: f(len(m.params)), ideal: f(nA * nI), sal: f(nA * nI), lo: f(nA * nI), hi: f(nA * nI),
 		resShift: f(nA * nT), bonus: f(nA * nT), pass: f(len(m.insts)), pos: f(nI),
+		prospect: f(len(m.defers) * nA), below: make([]bool, nT),
 		status: make([]int, nT), openAt: make([]int, nT), blockedUntil: make([]int, nT),
 		demand: f(nT * nA), fired: make([]bool, len(m.links)), eventRound: make([]int, len(m.events)),
-		offer: f(k), target: f(k), own: f(k), fLo: f(k), fHi: f(k), oLo: f(k), oHi: f(k), xi: f(k), id: f(k), sa: f(k),
+		offer: f(k), target: f(k), own: f(k), fLo: f(k), fHi: f(k), oLo: f(k), oHi: f(k), xi: f(k), id: f(k), sa: f(k), wanted: f(k),
 	}
 	s.rng = rand.New(s.pcg)
 	for _, in := range m.insts {
 		s.silence = append(s.silence, f(len(in.members)))
 		s.yes = append(s.yes, f(len(in.members)))
+		s.groupYes = append(s.groupYes, f(len(in.groups)))
 	}
 	s.game = newGameScratch(m)
-	s.res = Result{OutcomeRound: make([]int, len(m.outcomes)), Final: s.pos, Params: s.vals}
+	s.res = Result{OutcomeRound: make([]int, len(m.outcomes)), BelowReservation: make([]bool, len(m.outcomes)),
+		Final: s.pos, Params: s.vals}
 	return s
 }
 
@@ -121,9 +131,18 @@ func (s *State) reset() {
 			s.yes[i][j] = s.val(in.yesP[j], 0)
 		}
 		s.pass[i] = s.val(in.pass, 1)
+		for j, g := range in.groups {
+			s.groupYes[i][j] = s.vals[g.yes]
+		}
+	}
+	nA := len(m.Actors)
+	for d, df := range m.defers {
+		for a := range nA {
+			s.prospect[d*nA+a] = s.val(df.belief[a], s.vals[df.prospect])
+		}
 	}
 	for t := range m.tables {
-		s.status[t], s.openAt[t], s.blockedUntil[t] = statusPending, none, 0
+		s.status[t], s.openAt[t], s.blockedUntil[t], s.below[t] = statusPending, none, 0, false
 		if m.tables[t].disabled {
 			s.status[t] = statusDisabled
 		}
@@ -139,6 +158,7 @@ func (s *State) reset() {
 	}
 	for i := range s.res.OutcomeRound {
 		s.res.OutcomeRound[i] = none
+		s.res.BelowReservation[i] = false
 	}
 }
 
@@ -289,9 +309,21 @@ func (s *State) apply(e *effect, r int) {
 	case fYes:
 		s.yes[e.inst][e.member] = clamp(s.yes[e.inst][e.member]+v, 0, 1)
 	case fPass:
-		s.pass[e.inst] = clamp(s.pass[e.inst]+v, 0, 1)
+		if e.member != none {
+			s.groupYes[e.inst][e.member] = clamp(s.groupYes[e.inst][e.member]+v, 0, 1)
+		} else {
+			s.pass[e.inst] = clamp(s.pass[e.inst]+v, 0, 1)
+		}
 	case fBlock:
 		s.blockedUntil[e.table] = max(s.blockedUntil[e.table], r+1+int(math.Round(v)))
+	case fProspect:
+		nA := len(m.Actors)
+		for a := range nA {
+			if e.actor == none || e.actor == a {
+				k := e.deferral*nA + a
+				s.prospect[k] = clamp(s.prospect[k]+v, 0, 100)
+			}
+		}
 	}
 }
 
@@ -309,11 +341,11 @@ func (s *State) agree(t, r int, x []float64) {
 		s.tr.Trace(&s.ev)
 	}
 	for _, o := range tb.outcomes {
-		oc := &s.m.outcomes[o]
-		if oc.issue != none && (s.pos[oc.issue] < oc.min || s.pos[oc.issue] > oc.max) {
+		if !s.holds(&s.m.outcomes[o]) {
 			continue
 		}
 		s.res.OutcomeRound[o] = r
+		s.res.BelowReservation[o] = s.below[t]
 		if s.tr != nil {
 			s.ev = blank(r, TraceOutcome)
 			s.ev.Table, s.ev.Outcome = t, o
@@ -321,4 +353,15 @@ func (s *State) agree(t, r int, x []float64) {
 		}
 	}
 	s.fire(tb.evAgreed, r)
+}
+
+// holds reports whether every condition of outcome oc holds on the current
+// issue values.
+func (s *State) holds(oc *outcome) bool {
+	for _, c := range oc.conds {
+		if v := s.pos[c.issue]; v < c.min || v > c.max {
+			return false
+		}
+	}
+	return true
 }

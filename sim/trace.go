@@ -27,10 +27,16 @@ type TraceEvent struct {
 	Linkage     int // index into Model.Links, or -1
 	Shock       int // index into Model.ShockIDs, or -1
 	Outcome     int // index into Model.Outcomes, or -1
+	Group       int // referendum group of a TraceVote, or -1
 	Accept      bool
 	Silent      bool
 	U, R, P     float64 // utility, reservation and acceptance probability
 	Offer       []float64
+	// Wanted is, for a TraceOffer, the mediator's draft before it was held
+	// at the red lines; Infeasible says the signatories' red lines leave no
+	// package on some issue.
+	Wanted     []float64
+	Infeasible bool
 }
 
 // Tracer receives the steps of a replicate. A nil Tracer costs nothing.
@@ -39,5 +45,5 @@ type Tracer interface {
 }
 
 func blank(round int, kind TraceKind) TraceEvent {
-	return TraceEvent{Round: round, Kind: kind, Table: none, Actor: none, Institution: none, Linkage: none, Shock: none, Outcome: none}
+	return TraceEvent{Round: round, Kind: kind, Table: none, Actor: none, Institution: none, Linkage: none, Shock: none, Outcome: none, Group: none}
 }

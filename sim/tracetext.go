@@ -3,6 +3,7 @@ package sim
 import (
 	"fmt"
 	"io"
+	"math"
 	"strings"
 	"text/tabwriter"
 )
@@ -45,6 +46,7 @@ func (t *TextTracer) Trace(e *TraceEvent) {
 		if m.tables[e.Table].protocol == protoMediated {
 			detail += fmt.Sprintf("  (conceded %.0f%%)", 100*e.P)
 		}
+		detail += t.held(e)
 	case TraceResponse:
 		step, who = "response", t.name(m.Actors, e.Actor)
 		verdict := "reject, demands more"
@@ -53,6 +55,11 @@ func (t *TextTracer) Trace(e *TraceEvent) {
 		}
 		detail = fmt.Sprintf("%-20s U=%.3f R=%.3f P(accept)=%.3f", verdict, e.U, e.R, e.P)
 	case TraceVote:
+		if e.Group != none {
+			step, who = "vote", t.name(m.Insts, e.Institution)+"/"+m.Scenario.Institutions.Vals[e.Institution].Groups.Keys[e.Group]
+			detail = fmt.Sprintf("yes share %.3f (threshold %.2f)", e.P, m.insts[e.Institution].threshold)
+			break
+		}
 		step, who = "vote", t.name(m.Insts, e.Institution)+"/"+t.name(m.Actors, e.Actor)
 		verdict := "yes"
 		switch {
@@ -84,6 +91,25 @@ func (t *TextTracer) Trace(e *TraceEvent) {
 		step, who, detail = "OUTCOME", t.name(m.Outcomes, e.Outcome), m.Scenario.Outcomes.Vals[e.Outcome].Label
 	}
 	fmt.Fprintf(t.tw, "%d\t%s\t%s\t%s\t%s\n", e.Round, table, step, who, detail)
+}
+
+// held describes where an offer was held at the signatories' red lines, or
+// that they leave no feasible package.
+func (t *TextTracer) held(e *TraceEvent) string {
+	var parts []string
+	for j, i := range t.m.tables[e.Table].issues {
+		if j < len(e.Wanted) && math.Abs(e.Wanted[j]-e.Offer[j]) > 1e-9 {
+			parts = append(parts, fmt.Sprintf("%s %.1f->%.1f", t.m.Issues[i], e.Wanted[j], e.Offer[j]))
+		}
+	}
+	out := ""
+	if len(parts) > 0 {
+		out = "  [held at red lines: " + strings.Join(parts, ", ") + "]"
+	}
+	if e.Infeasible {
+		out += "  [the signatories' red lines leave no feasible package on some issue]"
+	}
+	return out
 }
 
 func (t *TextTracer) pkg(table int, x []float64) string {
