@@ -160,6 +160,7 @@ type chunkResult struct {
 	skipped bool
 	n       int
 	hist    []int64 // [outcome*horizon+round]
+	below   []int64 // [outcome]: successes accepted below a reservation
 	rows    []byte
 }
 
@@ -359,6 +360,7 @@ func (r *runner) commit(c *chunkResult) {
 	h := cell.Horizon
 	cell.N += int64(c.n)
 	for o := range cell.Successes {
+		cell.BelowReservation[o] += c.below[o]
 		for k, n := range c.hist[o*h : (o+1)*h] {
 			cell.ByRound[o][k] += n
 			cell.Successes[o] += n
@@ -414,6 +416,8 @@ func (w *worker) runChunk(ctx context.Context, j job, cr *chunkResult) {
 	h := v.cell.Horizon
 	cr.hist = slices.Grow(cr.hist[:0], len(v.cell.Outcomes)*h)[:len(v.cell.Outcomes)*h]
 	clear(cr.hist)
+	cr.below = slices.Grow(cr.below[:0], len(v.cell.Outcomes))[:len(v.cell.Outcomes)]
+	clear(cr.below)
 	lo, hi := j.chunk*ChunkSize, min((j.chunk+1)*ChunkSize, w.r.cfg.N)
 	seed, key := w.r.cfg.Seed, v.name
 	rw := w.r.rw
@@ -423,6 +427,9 @@ func (w *worker) runChunk(ctx context.Context, j job, cr *chunkResult) {
 		for o, round := range res.OutcomeRound {
 			if round >= 0 {
 				cr.hist[o*h+min(round, h-1)]++
+				if res.BelowReservation[o] {
+					cr.below[o]++
+				}
 			}
 		}
 		if rw != nil {

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/csv"
+	"fmt"
 	"io"
 	"math"
 	"os"
@@ -17,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/negsim/negsim/models"
+	"github.com/negsim/negsim/sim"
 	"github.com/negsim/negsim/stats"
 )
 
@@ -87,7 +89,7 @@ func TestWorkersIdentical(t *testing.T) {
 	assert.Len(t, rows, 1+3*2500, "header and one row per replicate")
 	assert.Equal(t, []string{"base", "0"}, rows[1][:2])
 	assert.Equal(t, []string{"soft", "2499"}, rows[len(rows)-1][:2])
-	assert.Equal(t, "variant,outcome,successes,n,p,ci_low,ci_high,mean_round,median_round\n",
+	assert.Equal(t, "variant,outcome,successes,n,p,ci_low,ci_high,mean_round,median_round,below_reservation,below_share,below_ci_low,below_ci_high\n",
 		string(ref[SummaryFile][:bytes.IndexByte(ref[SummaryFile], '\n')+1]))
 }
 
@@ -312,4 +314,79 @@ func TestFixed(t *testing.T) {
 	var buf bytes.Buffer
 	require.NoError(t, res.WriteSummary(&buf))
 	assert.True(t, strings.HasPrefix(buf.String(), "variant,label,outcome,"), buf.String())
+}
+
+// TestBelowReservation checks the below-reservation counts on
+// testdata/coin.yaml: in base a's utility 1 exceeds its reservation 0.9, so
+// no deal is signed below it; in hard the reservation is 1.1, so every deal
+// is (a accepts only by noise, with probability 1/(1+e)), and the share is 1.
+func TestBelowReservation(t *testing.T) {
+	res, err := Run(context.Background(), Config{Scenario: load(t, "testdata/coin.yaml"), Variants: []string{"base", "hard"}, N: 20000, Seed: 2, Workers: 2})
+	require.NoError(t, err)
+	base, hard := &res.Cells[0], &res.Cells[1]
+	assert.Positive(t, base.Successes[0])
+	assert.Zero(t, base.BelowReservation[0], "U = 1 > R = 0.9: never below")
+	assert.Positive(t, hard.Successes[0])
+	assert.Equal(t, hard.Successes[0], hard.BelowReservation[0], "U = 1 < R = 1.1: always below")
+	// P(deal) in hard is 0.5/(1+e) = 0.1345; sd at n = 20000 is 0.0024.
+	assert.InDelta(t, 0.5/(1+math.E), hard.P(0), 0.01)
+	share, lo, hi := hard.BelowShare(0, 0.95)
+	assert.Equal(t, 1.0, share)
+	assert.Less(t, lo, 1.0)
+	assert.Equal(t, 1.0, hi)
+
+	var buf bytes.Buffer
+	require.NoError(t, res.WriteSummary(&buf))
+	rows, err := csv.NewReader(&buf).ReadAll()
+	require.NoError(t, err)
+	require.Len(t, rows, 3)
+	col := func(name string) int {
+		for i, h := range rows[0] {
+			if h == name {
+				return i
+			}
+		}
+		t.Fatalf("no column %s in %v", name, rows[0])
+		return -1
+	}
+	assert.Equal(t, rows[2][col("successes")], rows[2][col("below_reservation")])
+	assert.Equal(t, "1.000000", rows[2][col("below_share")])
+	assert.Equal(t, "0", rows[1][col("below_reservation")])
+	assert.Equal(t, "0.000000", rows[1][col("below_share")])
+
+	buf.Reset()
+	require.NoError(t, res.PrintSummary(&buf))
+	assert.Contains(t, buf.String(), "below_reservation")
+	assert.Contains(t, buf.String(), fmt.Sprintf("1.000 [%.3f, 1.000] (%d of %d)", lo, hard.BelowReservation[0], hard.Successes[0]))
+}
+
+// TestBelowShareNoSuccesses checks that an outcome that never happened has
+// no below-reservation share: empty fields in summary.csv, "-" in the table.
+func TestBelowShareNoSuccesses(t *testing.T) {
+	res, err := Run(context.Background(), Config{Scenario: load(t, "testdata/coin.yaml"), N: 1000, Seed: 1,
+		Fixed: []Fix{{"institutions.vote.pass", 0}}})
+	require.NoError(t, err)
+	share, lo, hi := res.Cells[0].BelowShare(0, 0.95)
+	assert.True(t, math.IsNaN(share) && math.IsNaN(lo) && math.IsNaN(hi))
+	var buf bytes.Buffer
+	require.NoError(t, res.WriteSummary(&buf))
+	assert.True(t, strings.HasSuffix(buf.String(), ",0,,,\n"), buf.String())
+	buf.Reset()
+	require.NoError(t, res.PrintSummary(&buf))
+	assert.True(t, strings.HasSuffix(buf.String(), "  -\n"), buf.String())
+}
+
+// TestChunkAllocs checks that running a chunk of replicates, once the
+// worker's state and buffers exist, allocates nothing per replicate.
+func TestChunkAllocs(t *testing.T) {
+	cfg := Config{Scenario: mini(t), Variants: []string{"base"}, N: 2 * ChunkSize, Seed: 3, Workers: 1, Level: DefaultLevel}
+	vs, err := compileVariants(&cfg)
+	require.NoError(t, err)
+	r := &runner{cfg: &cfg, vs: vs}
+	w := worker{r: r, states: make([]*sim.State, len(vs))}
+	cr := &chunkResult{}
+	ctx := context.Background()
+	w.runChunk(ctx, job{v: 0, chunk: 0}, cr)
+	allocs := testing.AllocsPerRun(5, func() { w.runChunk(ctx, job{v: 0, chunk: 1}, cr) })
+	assert.Zero(t, allocs, "allocations per chunk of %d replicates", ChunkSize)
 }

@@ -17,6 +17,12 @@
 // raw integer counts, so that Merge can add shards exactly and write the same
 // summary.csv and byround.csv, byte for byte, as an unsharded run.
 //
+// Each cell also counts, per outcome, the replicates whose agreement was
+// accepted by a signatory below its reservation (sim.Result.BelowReservation,
+// acceptance by decision noise alone). summary.csv reports their number and
+// their share of the outcome's successes with a Wilson interval; like every
+// count they add exactly across shards.
+//
 // Sweeps and sensitivity runs pin parameters with Config.Fixed and tell their
 // cells apart with Config.Label. They keep the variant name as the stream
 // key, so every point of a sweep of one variant uses the same random numbers

@@ -34,7 +34,7 @@ func ExampleRun() {
 	// Output:
 	// base: P(deal) = 0.368 [0.358, 0.377], n = 10000
 	// sure: P(deal) = 0.740 [0.731, 0.748], n = 10000
-	// variant,outcome,successes,n,p,ci_low,ci_high,mean_round,median_round
-	// base,deal,3678,10000,0.367800,0.358401,0.377300,0.000,0
-	// sure,deal,7396,10000,0.739600,0.730908,0.748108,0.000,0
+	// variant,outcome,successes,n,p,ci_low,ci_high,mean_round,median_round,below_reservation,below_share,below_ci_low,below_ci_high
+	// base,deal,3678,10000,0.367800,0.358401,0.377300,0.000,0,0,0.000000,0.000000,0.001043
+	// sure,deal,7396,10000,0.739600,0.730908,0.748108,0.000,0,0,0.000000,0.000000,0.000519
 }

@@ -128,3 +128,54 @@ func TestMergeIncomplete(t *testing.T) {
 	assert.False(t, merged.Manifest.Complete)
 	assert.Equal(t, int64(1000), merged.Cells[0].N)
 }
+
+// TestMergeBelowReservation checks that the below-reservation counts of
+// merged shards are those of the unsharded run, exactly, with some
+// agreements below a reservation in every shard (variant hard of
+// testdata/coin.yaml signs every deal below it).
+func TestMergeBelowReservation(t *testing.T) {
+	cfg := Config{Scenario: load(t, "testdata/coin.yaml"), Variants: []string{"base", "hard"}, N: 7500, Seed: 21, Workers: 2}
+	whole, err := Run(context.Background(), cfg)
+	require.NoError(t, err)
+	dirs := shardDirs(t, cfg, 3)
+	for _, d := range dirs {
+		cells, err := ReadCounts(filepath.Join(d, CountsFile))
+		require.NoError(t, err)
+		assert.Positive(t, cells[1].BelowReservation[0], "shard %s", d)
+	}
+	merged, err := Merge(dirs)
+	require.NoError(t, err)
+	for i := range whole.Cells {
+		assert.Equal(t, whole.Cells[i].BelowReservation, merged.Cells[i].BelowReservation, whole.Cells[i].Variant)
+		assert.Equal(t, whole.Cells[i].Successes, merged.Cells[i].Successes, whole.Cells[i].Variant)
+	}
+	assert.Equal(t, merged.Cells[1].Successes, merged.Cells[1].BelowReservation)
+	assert.Positive(t, merged.Cells[1].BelowReservation[0])
+}
+
+// TestReadCountsOldFormat checks that counts.json of format 1, which has no
+// below-reservation counts, is refused with a message saying to rerun, and
+// that a below-reservation count above the successes is refused.
+func TestReadCountsOldFormat(t *testing.T) {
+	dir := runDir(t, Config{Scenario: mini(t), N: 1000, Seed: 1, Workers: 1})
+	path := filepath.Join(dir, CountsFile)
+	var cf map[string]any
+	require.NoError(t, json.Unmarshal(read(t, path), &cf))
+	cf["format"] = "negsim-counts/1"
+	b, err := json.Marshal(cf)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(path, b, 0o644))
+	_, err = ReadCounts(path)
+	require.ErrorContains(t, err, "older negsim without below-reservation counts; rerun")
+	_, err = Merge([]string{dir})
+	require.ErrorContains(t, err, "rerun")
+
+	cf["format"] = CountsFormat
+	cell := cf["cells"].([]any)[0].(map[string]any)
+	cell["below_reservation"].([]any)[0] = cell["successes"].([]any)[0].(float64) + 1
+	b, err = json.Marshal(cf)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(path, b, 0o644))
+	_, err = ReadCounts(path)
+	require.ErrorContains(t, err, "below_reservation")
+}

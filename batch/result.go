@@ -24,8 +24,12 @@ const (
 	ManifestFile = "manifest.json"
 )
 
-// CountsFormat identifies the layout of counts.json.
-const CountsFormat = "negsim-counts/1"
+// CountsFormat identifies the layout of counts.json. Format 2 added
+// Cell.BelowReservation; files of format 1 cannot be read, since their
+// below-reservation counts are unknown (reading them as zeros would report
+// that no agreement was signed below a reservation), and the batch must be
+// rerun.
+const CountsFormat = "negsim-counts/2"
 
 // Cell is the raw integer counts of one variant (and, in sweeps, one point)
 // of a run. Cells add exactly: the counts of two disjoint sets of replicates
@@ -49,12 +53,18 @@ type Cell struct {
 	// ByRound[o][r] is the number of replicates in which outcome o happened
 	// in round r; it sums to Successes[o].
 	ByRound [][]int64 `json:"by_round"`
+	// BelowReservation[o] is the number of replicates in which outcome o
+	// happened through an agreement that a signatory accepted with its
+	// utility below its reservation, that is, by decision noise alone
+	// (sim.Result.BelowReservation); at most Successes[o].
+	BelowReservation []int64 `json:"below_reservation"`
 }
 
 // newCell returns an empty cell.
 func newCell(variant, label string, fixed []Fix, horizon int, outcomes []string) Cell {
 	c := Cell{Variant: variant, Label: label, Fixed: fixed, Horizon: horizon, Outcomes: outcomes,
-		Successes: make([]int64, len(outcomes)), ByRound: make([][]int64, len(outcomes))}
+		Successes: make([]int64, len(outcomes)), ByRound: make([][]int64, len(outcomes)),
+		BelowReservation: make([]int64, len(outcomes))}
 	for o := range c.ByRound {
 		c.ByRound[o] = make([]int64, horizon)
 	}
@@ -87,6 +97,7 @@ func (c *Cell) Add(o *Cell) error {
 	c.N += o.N
 	for i := range c.Successes {
 		c.Successes[i] += o.Successes[i]
+		c.BelowReservation[i] += o.BelowReservation[i]
 		for r := range c.ByRound[i] {
 			c.ByRound[i][r] += o.ByRound[i][r]
 		}
@@ -96,10 +107,14 @@ func (c *Cell) Add(o *Cell) error {
 
 // check reports inconsistent counts, as read from a file.
 func (c *Cell) check() error {
-	if c.N < 0 || c.Horizon < 1 || len(c.Successes) != len(c.Outcomes) || len(c.ByRound) != len(c.Outcomes) {
+	if c.N < 0 || c.Horizon < 1 || len(c.Successes) != len(c.Outcomes) || len(c.ByRound) != len(c.Outcomes) ||
+		len(c.BelowReservation) != len(c.Outcomes) {
 		return fmt.Errorf("cell %s: inconsistent counts", c.name())
 	}
 	for o := range c.Outcomes {
+		if b := c.BelowReservation[o]; b < 0 || b > c.Successes[o] {
+			return fmt.Errorf("cell %s, outcome %s: below_reservation %d, successes %d", c.name(), c.Outcomes[o], b, c.Successes[o])
+		}
 		if len(c.ByRound[o]) != c.Horizon {
 			return fmt.Errorf("cell %s, outcome %s: %d rounds, expected %d", c.name(), c.Outcomes[o], len(c.ByRound[o]), c.Horizon)
 		}
@@ -125,6 +140,18 @@ func (c *Cell) P(o int) float64 {
 // Interval returns the Wilson interval for outcome o at the given level.
 func (c *Cell) Interval(o int, level float64) (lo, hi float64) {
 	return stats.Proportion{Successes: c.Successes[o], N: c.N}.Interval(level)
+}
+
+// BelowShare returns the share of outcome o's successes reached through an
+// agreement accepted below a signatory's reservation, and its Wilson
+// interval at level; all three are NaN when the outcome never happened.
+func (c *Cell) BelowShare(o int, level float64) (share, lo, hi float64) {
+	if c.Successes[o] == 0 {
+		return math.NaN(), math.NaN(), math.NaN()
+	}
+	p := stats.Proportion{Successes: c.BelowReservation[o], N: c.Successes[o]}
+	lo, hi = p.Interval(level)
+	return p.P(), lo, hi
 }
 
 // MeanRound returns the mean round in which outcome o happened, among the
@@ -280,7 +307,7 @@ func fmtP(p float64) string {
 // summaryRows returns the rows of summary.csv, header first.
 func (r *Result) summaryRows() [][]string {
 	lab := r.labelled()
-	head := []string{"variant", "outcome", "successes", "n", "p", "ci_low", "ci_high", "mean_round", "median_round"}
+	head := append([]string{"variant", "outcome", "successes", "n", "p", "ci_low", "ci_high", "mean_round", "median_round"}, BelowColumns...)
 	if lab {
 		head = append([]string{"variant", "label"}, head[1:]...)
 	}
@@ -299,35 +326,65 @@ func (r *Result) summaryRows() [][]string {
 			if lab {
 				row = append(row, c.Label)
 			}
+			bs, blo, bhi := c.BelowShare(o, level)
 			row = append(row, name, strconv.FormatInt(c.Successes[o], 10), strconv.FormatInt(c.N, 10),
-				fmtP(c.P(o)), fmtP(lo), fmtP(hi), mean, med)
+				fmtP(c.P(o)), fmtP(lo), fmtP(hi), mean, med,
+				strconv.FormatInt(c.BelowReservation[o], 10), fmtP(bs), fmtP(blo), fmtP(bhi))
 			rows = append(rows, row)
 		}
 	}
 	return rows
 }
 
+// BelowColumns are the last columns of summary.csv: the number of successes
+// reached through an agreement accepted below a signatory's reservation,
+// their share of the successes and its Wilson interval (empty when the
+// outcome never happened).
+var BelowColumns = []string{"below_reservation", "below_share", "below_ci_low", "below_ci_high"}
+
 // WriteSummary writes summary.csv: one row per cell and outcome with the
-// count, the probability, its Wilson interval and the mean and median round.
+// count, the probability, its Wilson interval, the mean and median round,
+// and the below-reservation count and share (BelowColumns).
 func (r *Result) WriteSummary(w io.Writer) error {
 	cw := csv.NewWriter(w)
 	cw.WriteAll(r.summaryRows())
 	return cw.Error()
 }
 
-// PrintSummary writes the summary table aligned in columns, for people.
+// PrintSummary writes the summary table aligned in columns, for people:
+// the columns of summary.csv, with the below-reservation share, its
+// interval and the counts in one column, "share [lo, hi] (below of
+// successes)", or "-" when the outcome never happened.
 func (r *Result) PrintSummary(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	for _, row := range r.summaryRows() {
-		for j, f := range row {
+	nb := len(BelowColumns)
+	for i, row := range r.summaryRows() {
+		keep, below := row[:len(row)-nb], row[len(row)-nb:]
+		for j, f := range keep {
 			if j > 0 {
 				fmt.Fprint(tw, "\t")
 			}
 			fmt.Fprint(tw, f)
 		}
+		switch {
+		case i == 0:
+			fmt.Fprint(tw, "\tbelow_reservation")
+		case below[1] == "":
+			fmt.Fprint(tw, "\t-")
+		default:
+			fmt.Fprintf(tw, "\t%s [%s, %s] (%s of %s)", trimP(below[1]), trimP(below[2]), trimP(below[3]), below[0], keep[len(keep)-7])
+		}
 		fmt.Fprintln(tw)
 	}
 	return tw.Flush()
+}
+
+// trimP shortens a probability of summary.csv to three decimals.
+func trimP(s string) string {
+	if v, err := strconv.ParseFloat(s, 64); err == nil {
+		return strconv.FormatFloat(v, 'f', 3, 64)
+	}
+	return s
 }
 
 // WriteByRound writes byround.csv: for each cell, outcome and round r, the
@@ -384,6 +441,9 @@ func ReadCounts(path string) ([]Cell, error) {
 	var cf countsFile
 	if err := json.Unmarshal(b, &cf); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if cf.Format == "negsim-counts/1" {
+		return nil, fmt.Errorf("%s: format is %q, written by an older negsim without below-reservation counts; rerun the batch (or every shard) with this version", path, cf.Format)
 	}
 	if cf.Format != CountsFormat {
 		return nil, fmt.Errorf("%s: format is %q, expected %q", path, cf.Format, CountsFormat)

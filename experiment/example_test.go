@@ -44,9 +44,9 @@ figures: [variants]
 	b, _ := os.ReadFile(filepath.Join(dir, "summary.csv"))
 	fmt.Print(string(b))
 	// Output:
-	// variant,outcome,successes,n,p,ci_low,ci_high,mean_round,median_round
-	// base,deal,814,2000,0.407000,0.385668,0.428689,9.928,10
-	// base,side,375,2000,0.187500,0.170999,0.205199,10.269,11
-	// no_side,deal,784,2000,0.392000,0.370831,0.413583,9.906,10
-	// no_side,side,0,2000,0.000000,0.000000,0.001917,,
+	// variant,outcome,successes,n,p,ci_low,ci_high,mean_round,median_round,below_reservation,below_share,below_ci_low,below_ci_high
+	// base,deal,814,2000,0.407000,0.385668,0.428689,9.928,10,385,0.472973,0.438882,0.507318
+	// base,side,375,2000,0.187500,0.170999,0.205199,10.269,11,0,0.000000,0.000000,0.010140
+	// no_side,deal,784,2000,0.392000,0.370831,0.413583,9.906,10,367,0.468112,0.433425,0.503111
+	// no_side,side,0,2000,0.000000,0.000000,0.001917,,,0,,,
 }

@@ -73,6 +73,10 @@ type Counts struct {
 	// Joint[o] = {both, only m, only pair} counts outcome o in a paired
 	// job's replicates (neither = N minus their sum).
 	Joint [][3]int64 `json:"joint,omitempty"`
+	// Below[o] counts replicates in which outcome o was reached through an
+	// agreement a signatory accepted below its reservation
+	// (sim.Result.BelowReservation).
+	Below []int64 `json:"below_reservation"`
 }
 
 // NewPlan checks spec against its scenario and lays out its jobs. Problems

@@ -128,7 +128,7 @@ func (j *job) newCounts(outcomes, horizon int) Counts {
 }
 
 func newCounts(outcomes, horizon, checkpoints int) Counts {
-	c := Counts{Hist: make([][]int64, outcomes)}
+	c := Counts{Hist: make([][]int64, outcomes), Below: make([]int64, outcomes)}
 	for i := range c.Hist {
 		c.Hist[i] = make([]int64, max(horizon, 1))
 	}
@@ -143,10 +143,13 @@ func newCounts(outcomes, horizon, checkpoints int) Counts {
 
 // add adds o's counts to c; both must have the same shape.
 func (c *Counts) add(o *Counts) error {
-	if len(c.Hist) != len(o.Hist) || len(c.Buckets) != len(o.Buckets) {
+	if len(c.Hist) != len(o.Hist) || len(c.Buckets) != len(o.Buckets) || len(c.Below) != len(o.Below) {
 		return fmt.Errorf("counts of different shapes")
 	}
 	c.N += o.N
+	for i, v := range o.Below {
+		c.Below[i] += v
+	}
 	for i := range c.Hist {
 		if len(c.Hist[i]) != len(o.Hist[i]) {
 			return fmt.Errorf("counts of different shapes")
@@ -216,6 +219,9 @@ func runTask(st, pst *sim.State, t task, c *Counts, seed uint64) {
 				continue
 			}
 			c.Hist[k][min(r, len(c.Hist[k])-1)]++
+			if res.BelowReservation[o] {
+				c.Below[k]++
+			}
 			if c.Buckets != nil {
 				c.Buckets[b][k]++
 			}

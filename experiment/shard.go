@@ -26,7 +26,9 @@ type shardCell struct {
 	Counts
 }
 
-const shardFormat = "negsim-experiment-counts/1"
+// shardFormat identifies the layout of shard files; format 2 added the
+// below-reservation counts, so shards written by an older negsim are refused.
+const shardFormat = "negsim-experiment-counts/2"
 
 func shardName(k, n int) string { return fmt.Sprintf("counts-%d-of-%d.json", k+1, n) }
 

@@ -14,6 +14,7 @@ import (
 	"strconv"
 
 	"github.com/negsim/negsim/atomicfile"
+	"github.com/negsim/negsim/batch"
 	"github.com/negsim/negsim/figures"
 	"github.com/negsim/negsim/stats"
 	"github.com/negsim/negsim/verify"
@@ -174,18 +175,25 @@ func (p *Plan) estimate(x, n int64) []string {
 	return []string{fi(x), fi(n), fp(pr), fp(lo), fp(hi)}
 }
 
+// summary returns summary.csv, with the columns of negsim batch's: each
+// outcome's probability and interval, its mean and median round, and the
+// share of its successes signed below a signatory's reservation.
 func (p *Plan) summary() [][]string {
-	rows := [][]string{{"variant", "outcome", "successes", "n", "p", "ci_low", "ci_high", "mean_round", "median_round"}}
+	head := append([]string{"variant", "outcome", "successes", "n", "p", "ci_low", "ci_high", "mean_round", "median_round"}, batch.BelowColumns...)
+	rows := [][]string{head}
 	for li, label := range p.Labels {
 		c := &p.jobs[p.main[li]].counts
 		for o, name := range p.Outcomes {
 			x := c.successes(o)
 			mean, median := "", ""
+			below := []string{fi(c.Below[o]), "", "", ""}
 			if x > 0 {
 				mean = strconv.FormatFloat(stats.HistMean(c.Hist[o]), 'f', 3, 64)
 				median = fi(int64(stats.HistMedian(c.Hist[o])))
+				copy(below[1:], p.estimate(c.Below[o], x)[2:])
 			}
-			rows = append(rows, append(append([]string{label, name}, p.estimate(x, c.N)[:5]...), mean, median))
+			row := append(append([]string{label, name}, p.estimate(x, c.N)[:5]...), mean, median)
+			rows = append(rows, append(row, below...))
 		}
 	}
 	return rows

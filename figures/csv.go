@@ -13,7 +13,10 @@ import (
 
 // Column headers of the CSV files, exactly as the batch writes them.
 var (
-	summaryHeader      = []string{"variant", "outcome", "successes", "n", "p", "ci_low", "ci_high", "mean_round", "median_round"}
+	summaryHeader = []string{"variant", "outcome", "successes", "n", "p", "ci_low", "ci_high", "mean_round", "median_round"}
+	// belowColumns follow summaryHeader in summary files written since the
+	// below-reservation counts; files without them still parse.
+	belowColumns       = []string{"below_reservation", "below_share", "below_ci_low", "below_ci_high"}
 	byRoundHeader      = []string{"variant", "outcome", "round", "successes", "n", "p", "ci_low", "ci_high"}
 	sweepHeader        = []string{"variant", "lever", "x", "outcome", "successes", "n", "p", "ci_low", "ci_high"}
 	heatmapHeader      = []string{"variant", "lever_x", "x", "lever_y", "y", "outcome", "successes", "n", "p", "ci_low", "ci_high"}
@@ -33,6 +36,14 @@ type SummaryRow struct {
 	// MeanRound and MedianRound are the mean and median round of the
 	// outcome among the successes; NaN when there were none.
 	MeanRound, MedianRound float64
+	// HasBelow is true when the file has the below-reservation columns.
+	// Below is then the number of successes reached through an agreement
+	// accepted below a signatory's reservation, and BelowShare their share
+	// of the successes, within [BelowCILow, BelowCIHigh]; the three are NaN
+	// when there were no successes.
+	HasBelow                            bool
+	Below                               int
+	BelowShare, BelowCILow, BelowCIHigh float64
 }
 
 // ByRoundRow is one line of byround.csv: the cumulative probability that
@@ -198,6 +209,13 @@ func (f *fields) int(i int) int {
 // parseCSV reads a CSV table whose header must equal header and calls each
 // for every data record.
 func parseCSV(r io.Reader, name string, header []string, each func(f *fields)) error {
+	return parseCSVAlt(r, name, [][]string{header}, func(f *fields, _ int) { each(f) })
+}
+
+// parseCSVAlt is parseCSV for a table with several accepted headers (the
+// first is reported when none matches); each learns which one matched.
+func parseCSVAlt(r io.Reader, name string, headers [][]string, each func(f *fields, h int)) error {
+	header := headers[0]
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = 0 // set by the header, checked against want below
 	got, err := cr.Read()
@@ -210,7 +228,14 @@ func parseCSV(r io.Reader, name string, header []string, each func(f *fields)) e
 	if len(got) > 0 {
 		got[0] = strings.TrimPrefix(got[0], "\ufeff")
 	}
-	if strings.Join(got, ",") != strings.Join(header, ",") {
+	h := -1
+	for i, hd := range headers {
+		if strings.Join(got, ",") == strings.Join(hd, ",") {
+			h, header = i, hd
+			break
+		}
+	}
+	if h < 0 {
 		return fmt.Errorf("%s:1: header %q, want %q", name, strings.Join(got, ","), strings.Join(header, ","))
 	}
 	f := &fields{name: name, header: header, r: cr}
@@ -223,7 +248,7 @@ func parseCSV(r io.Reader, name string, header []string, each func(f *fields)) e
 			return fmt.Errorf("%s: %w", name, err)
 		}
 		f.rec = rec
-		each(f)
+		each(f, h)
 		if f.err != nil {
 			return f.err
 		}
@@ -257,7 +282,8 @@ func readFile[T any](path string, parse func(io.Reader, string) ([]T, error)) ([
 // ParseSummary parses summary.csv from r; name is used in error messages.
 func ParseSummary(r io.Reader, name string) ([]SummaryRow, error) {
 	var rows []SummaryRow
-	err := parseCSV(r, name, summaryHeader, func(f *fields) {
+	headers := [][]string{append(append([]string(nil), summaryHeader...), belowColumns...), summaryHeader}
+	err := parseCSVAlt(r, name, headers, func(f *fields, h int) {
 		row := SummaryRow{
 			Variant: f.str(0), Outcome: f.str(1),
 			Successes: f.int(2), N: f.int(3),
@@ -266,6 +292,14 @@ func ParseSummary(r io.Reader, name string) ([]SummaryRow, error) {
 		}
 		f.checkCounts(2, row.Successes, row.N)
 		f.checkInterval(4, row.P, row.CILow, row.CIHigh)
+		if h == 0 {
+			row.HasBelow, row.Below = true, f.int(9)
+			row.BelowShare, row.BelowCILow, row.BelowCIHigh = f.optFloat(10), f.optFloat(11), f.optFloat(12)
+			f.checkCounts(9, row.Below, row.Successes)
+			if !math.IsNaN(row.BelowShare) {
+				f.checkInterval(10, row.BelowShare, row.BelowCILow, row.BelowCIHigh)
+			}
+		}
 		rows = append(rows, row)
 	})
 	return rows, err

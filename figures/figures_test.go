@@ -295,3 +295,22 @@ func TestWriteAtomicBadDir(t *testing.T) {
 	err = Variants(rows, fixtureCaption, filepath.Join(t.TempDir(), "missing", "v"))
 	require.Error(t, err)
 }
+
+// TestParseSummaryBelow checks the below-reservation columns of summary.csv:
+// parsed when present, NaN shares for an outcome without successes, and a
+// count above the successes refused.
+func TestParseSummaryBelow(t *testing.T) {
+	head := "variant,outcome,successes,n,p,ci_low,ci_high,mean_round,median_round,below_reservation,below_share,below_ci_low,below_ci_high\n"
+	rows, err := ParseSummary(strings.NewReader(head+
+		"base,ceasefire,0,100,0,0,0.037,,,0,,,\n"+
+		"base,escalation,5,100,0.05,0.02,0.11,12.5,12,2,0.4,0.1,0.8\n"), "s.csv")
+	require.NoError(t, err)
+	require.Len(t, rows, 2)
+	assert.True(t, rows[0].HasBelow)
+	assert.True(t, math.IsNaN(rows[0].BelowShare))
+	assert.Equal(t, SummaryRow{Variant: "base", Outcome: "escalation", Successes: 5, N: 100,
+		P: 0.05, CILow: 0.02, CIHigh: 0.11, MeanRound: 12.5, MedianRound: 12,
+		HasBelow: true, Below: 2, BelowShare: 0.4, BelowCILow: 0.1, BelowCIHigh: 0.8}, rows[1])
+	_, err = ParseSummary(strings.NewReader(head+"base,e,5,100,0.05,0.02,0.11,12.5,12,6,1,0.5,1\n"), "s.csv")
+	require.ErrorContains(t, err, `s.csv:2: column "below_reservation": successes 6 greater than n 5`)
+}

@@ -45,6 +45,7 @@ func TestBatchWorkersIdentical(t *testing.T) {
 		code, stdout, stderr := cli(t, "batch", "--scenario", miniScenario, "-n", "2300", "--seed", "4", "--workers", w, "--quiet", "-o", dir)
 		require.Equal(t, exitOK, code, stderr)
 		assert.Contains(t, stdout, "no_side")
+		assert.Contains(t, stdout, "below_reservation", "the table reports the share signed below a reservation")
 		assert.Empty(t, stderr, "--quiet")
 		got := []string{readFile(t, filepath.Join(dir, "summary.csv")), readFile(t, filepath.Join(dir, "byround.csv"))}
 		if ref == nil {
@@ -53,7 +54,7 @@ func TestBatchWorkersIdentical(t *testing.T) {
 		}
 		assert.Equal(t, ref, got, "workers %s", w)
 	}
-	assert.True(t, strings.HasPrefix(ref[0], "variant,outcome,successes,n,p,ci_low,ci_high,mean_round,median_round\n"))
+	assert.True(t, strings.HasPrefix(ref[0], "variant,outcome,successes,n,p,ci_low,ci_high,mean_round,median_round,below_reservation,below_share,below_ci_low,below_ci_high\n"))
 	assert.True(t, strings.HasPrefix(ref[1], "variant,outcome,round,successes,n,p,ci_low,ci_high\n"))
 	// Default variants: base, then every variant in file order.
 	assert.Contains(t, ref[0], "\nbase,deal,")
