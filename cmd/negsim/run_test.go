@@ -6,11 +6,14 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/negsim/negsim/models"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files in testdata/")
@@ -186,4 +189,67 @@ func TestPlotResultsTree(t *testing.T) {
 	entries, err := os.ReadDir(deep)
 	require.NoError(t, err)
 	assert.Len(t, entries, 1, "plot descended into a nested directory")
+}
+
+// TestScenarioProvenanceCounts checks the provenance counts of negsim
+// scenario on the engine's test scenario, whose only sourced parameter is
+// issues.land.status_quo (sim/testdata/mini.yaml), and that the per-kind
+// rows add up to the total.
+func TestScenarioProvenanceCounts(t *testing.T) {
+	code, out, errs := cli(t, "scenario", "--scenario", miniScenario)
+	require.Equal(t, 0, code, errs)
+	assert.Contains(t, out, "Provenance of the 48 parameters of variant base:\n"+
+		"1 cite a source, 47 state an assumption (0 do both), 0 neither; uncertain (drawn from a range): 1\n")
+	rows := map[string][]int{}
+	for _, line := range strings.Split(out, "\n") {
+		f := strings.Fields(line)
+		if len(f) != 7 {
+			continue
+		}
+		var nums []int
+		for _, s := range f[1:] {
+			v, err := strconv.Atoi(s)
+			if err != nil {
+				break
+			}
+			nums = append(nums, v)
+		}
+		if len(nums) == 6 {
+			rows[f[0]] = nums
+		}
+	}
+	assert.Equal(t, []int{3, 1, 2, 0, 0, 0}, rows["issues"], "issues: 3 status quos, one sourced")
+	assert.Equal(t, []int{48, 1, 47, 0, 0, 1}, rows["total"])
+	sum := make([]int, 6)
+	for k, r := range rows {
+		if k == "total" {
+			continue
+		}
+		for i, v := range r {
+			sum[i] += v
+		}
+	}
+	assert.Equal(t, rows["total"], sum, "kinds add up to the total")
+}
+
+// TestProvenanceCount checks the tally of a parameter with both a source
+// and an assumption, and of one with neither.
+func TestProvenanceCount(t *testing.T) {
+	var c provenanceCount
+	src := &models.Source{Seed: "s.txt", Quote: "a quote"}
+	for _, p := range []models.Param{
+		{Dist: models.DistConst, Args: []float64{1}, Source: src},
+		{Dist: models.DistUniform, Args: []float64{0, 1}, Source: src, Assumption: "the range"},
+		{Dist: models.DistConst, Args: []float64{1}, Assumption: "a guess"},
+		{Dist: models.DistConst, Args: []float64{1}, Assumption: "  "},
+	} {
+		c.add(p)
+	}
+	want := provenanceCount{total: 4, source: 2, assumption: 2, both: 1, neither: 1, uncertain: 1}
+	if c != want {
+		t.Errorf("Expected %+v, Found %+v", want, c)
+	}
+	if got := provenance(models.Param{Source: src, Assumption: "the range"}); got != `source s.txt: "a quote"; assumption: the range` {
+		t.Errorf("provenance with both: Found %q", got)
+	}
 }

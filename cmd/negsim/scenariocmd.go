@@ -2,7 +2,12 @@ package main
 
 import (
 	"fmt"
+	"io"
+	"strings"
 	"text/tabwriter"
+
+	"github.com/negsim/negsim/models"
+	"github.com/negsim/negsim/sim"
 )
 
 func runScenario(e *env, args []string) error {
@@ -29,17 +34,96 @@ func runScenario(e *env, args []string) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", id, v.Kind, v.Label, prov)
 	}
 	tw.Flush()
+	fmt.Fprintf(e.stdout, "\nProvenance of the %d parameters of variant %s:\n", len(m.ParamNames()), *variant)
+	if err := writeProvenance(e.stdout, countProvenance(m)); err != nil {
+		return err
+	}
 	fmt.Fprintf(e.stdout, "\nParameters of variant %s (%d):\n", *variant, len(m.ParamNames()))
 	tw = tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "PARAMETER\tLINE\tDISTRIBUTION\tPROVENANCE")
 	params := m.Params()
 	for i, n := range m.ParamNames() {
 		p := params[i]
-		prov := "assumption: " + p.Assumption
-		if p.Source != nil {
-			prov = fmt.Sprintf("source %s: %q", p.Source.Seed, p.Source.Quote)
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\n", n, p.Line, p, provenance(p))
+	}
+	return tw.Flush()
+}
+
+// provenance describes where a parameter comes from: its source quote, its
+// assumption, or both.
+func provenance(p models.Param) string {
+	var parts []string
+	if p.Source != nil {
+		parts = append(parts, fmt.Sprintf("source %s: %q", p.Source.Seed, p.Source.Quote))
+	}
+	if p.Assumption != "" || p.Source == nil {
+		parts = append(parts, "assumption: "+p.Assumption)
+	}
+	return strings.Join(parts, "; ")
+}
+
+// provenanceCount tallies the provenance of a group of parameters.
+type provenanceCount struct {
+	group string
+	// total is the number of parameters; source and assumption count
+	// those citing a source and those stating an assumption (a parameter
+	// may do both, counted in both), neither those doing neither, and
+	// uncertain those drawn from a non-degenerate distribution.
+	total, source, assumption, both, neither, uncertain int
+}
+
+func (c *provenanceCount) add(p models.Param) {
+	c.total++
+	src, asm := p.Source != nil, strings.TrimSpace(p.Assumption) != ""
+	switch {
+	case src && asm:
+		c.source++
+		c.assumption++
+		c.both++
+	case src:
+		c.source++
+	case asm:
+		c.assumption++
+	default:
+		c.neither++
+	}
+	if p.Random() {
+		c.uncertain++
+	}
+}
+
+// countProvenance counts m's parameters by provenance, per kind (the first
+// element of the parameter path: actors, issues, tables, institutions,
+// shocks, linkages, in order of first appearance) and in total, last.
+func countProvenance(m *sim.Model) []provenanceCount {
+	var groups []provenanceCount
+	index := map[string]int{}
+	total := provenanceCount{group: "total"}
+	params := m.Params()
+	for i, name := range m.ParamNames() {
+		kind, _, _ := strings.Cut(name, ".")
+		g, ok := index[kind]
+		if !ok {
+			g = len(groups)
+			index[kind] = g
+			groups = append(groups, provenanceCount{group: kind})
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\n", n, p.Line, p, prov)
+		groups[g].add(params[i])
+		total.add(params[i])
+	}
+	return append(groups, total)
+}
+
+// writeProvenance writes the counts as a sentence for the total and a table
+// per kind.
+func writeProvenance(w io.Writer, cs []provenanceCount) error {
+	t := cs[len(cs)-1]
+	fmt.Fprintf(w, "%d cite a source, %d state an assumption (%d do both), %d neither; uncertain (drawn from a range): %d\n",
+		t.source, t.assumption, t.both, t.neither, t.uncertain)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "KIND\tPARAMETERS\tSOURCE\tASSUMPTION\tBOTH\tNEITHER\tUNCERTAIN")
+	for _, c := range cs {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\n", c.group, c.total, c.source, c.assumption, c.both, c.neither, c.uncertain)
 	}
 	return tw.Flush()
 }
