@@ -20,6 +20,31 @@ type Logit struct{}
 // Prob implements AcceptRule.
 func (Logit) Prob(surplus, noise float64) float64 { return 1 / (1 + math.Exp(-surplus/noise)) }
 
+// Accepts implements Decider: it reports u < Prob(surplus, noise), the same
+// decision bit for bit, computing the exponential only when u falls near
+// the probability. With x = surplus/noise, e^|x| ≥ 1 + |x| bounds the
+// logistic: P ≥ 1 − 1/(2+x) for x ≥ 0 and P ≤ 1/(2−x) for x < 0. A relative
+// margin of 2⁻⁴⁰ covers the rounding of both the bound and Prob.
+func (l Logit) Accepts(surplus, noise, u float64) bool {
+	const margin = 1.0 / (1 << 40)
+	x := surplus / noise
+	switch {
+	case x >= 0 && u < (1-1/(2+x))*(1-margin):
+		return true
+	case x < 0 && u >= 1/(2-x)*(1+margin):
+		return false
+	}
+	return u < l.Prob(surplus, noise)
+}
+
+// Decider is an AcceptRule that can decide a uniform draw u against its
+// probability, u < Prob(surplus, noise), more cheaply than by computing the
+// probability. The engine uses it when no trace needs the probability.
+type Decider interface {
+	AcceptRule
+	Accepts(surplus, noise, u float64) bool
+}
+
 // Probit accepts with probability Φ(surplus/noise).
 type Probit struct{}
 

@@ -11,7 +11,7 @@ import "math"
 // e < 1 is Boulware (firm until late), e = 1 linear, e > 1 conceder; k is the
 // share conceded at once. t outside [0, 1] is clamped.
 func Concession(t, e, k float64) float64 {
-	t = math.Min(math.Max(t, 0), 1)
+	t = min(max(t, 0), 1)
 	return k + (1-k)*math.Pow(t, 1/e)
 }
 

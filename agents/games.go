@@ -34,7 +34,7 @@ func AlternatingValues(v, d, end []float64, rounds int) {
 		}
 		// A proposer who gains more by waiting makes an unacceptable offer;
 		// the responders then get their discounted continuation anyway.
-		cur[p] = math.Max(keep, d[p]*next[p])
+		cur[p] = max(keep, d[p]*next[p])
 	}
 }
 
@@ -110,7 +110,7 @@ func LegislativeValues(v, p, d []float64, q int, work []float64) (iterations int
 		delta := 0.0
 		for k := range n {
 			nv := 0.5*v[k] + 0.5*next[k]
-			delta = math.Max(delta, math.Abs(nv-v[k]))
+			delta = max(delta, math.Abs(nv-v[k]))
 			v[k] = nv
 		}
 		if delta < 1e-14 {

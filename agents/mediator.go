@@ -38,9 +38,9 @@ func (ConcedingMediator) Propose(d *Draft, out []float64) {
 		}
 		x := m + d.Conceded*(d.Target[k]-m)
 		if d.Lo[k] <= d.Hi[k] {
-			x = math.Min(math.Max(x, d.Lo[k]), d.Hi[k])
+			x = min(max(x, d.Lo[k]), d.Hi[k])
 		}
-		out[k] = math.Min(math.Max(x, d.OwnLo[k]), d.OwnHi[k])
+		out[k] = min(max(x, d.OwnLo[k]), d.OwnHi[k])
 	}
 }
 

@@ -70,13 +70,20 @@ func (s *State) respond(a, t, r int, x []float64) (ok bool, u, res, p float64) {
 	st := &s.m.stances[a*len(s.m.Tables)+t]
 	u, bad := s.utility(a, t, x)
 	res = s.reservation(a, t, r)
-	if !bad {
-		// The validator requires a noise for logit and probit stances;
-		// threshold ignores it.
-		p = st.rule.Prob(u-res, s.val(st.noise, 0))
-	}
 	// Always draw, so a replicate's stream does not depend on red lines.
-	return s.rng.Float64() < p, u, res, p
+	draw := s.rng.Float64()
+	if bad {
+		return false, u, res, 0
+	}
+	// The validator requires a noise for logit and probit stances;
+	// threshold ignores it.
+	noise := s.val(st.noise, 0)
+	if s.tr == nil && st.decider != nil {
+		// Only a trace needs the probability itself.
+		return st.decider.Accepts(u-res, noise, draw), u, res, math.NaN()
+	}
+	p = st.rule.Prob(u-res, noise)
+	return draw < p, u, res, p
 }
 
 func (s *State) stepMediated(t, r int) {
@@ -97,7 +104,7 @@ func (s *State) stepMediated(t, r int) {
 			w := s.vals[m.actorPower[a]] * s.sal[p] * s.demand[t*nA+a]
 			num += w * s.ideal[p]
 			den += w
-			lo, hi = math.Max(lo, s.lo[p]), math.Min(hi, s.hi[p])
+			lo, hi = max(lo, s.lo[p]), min(hi, s.hi[p])
 		}
 		d.Target[j] = s.pos[i]
 		if den > 0 {
@@ -112,7 +119,7 @@ func (s *State) stepMediated(t, r int) {
 	}
 	ms := &m.stances[tb.mediator*len(m.Tables)+t]
 	f := s.concession(r, s.vals[ms.e], s.val(ms.k, 0))
-	d.Conceded = math.Min(f, s.val(ms.maxConc, 1))
+	d.Conceded = min(f, s.val(ms.maxConc, 1))
 	x := s.offer[:k]
 	tb.proposer.Propose(d, x)
 	if s.tr != nil {

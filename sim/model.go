@@ -79,6 +79,7 @@ type stance struct {
 	noise, bonus, discount int
 	pmin, pmax             int
 	rule                   agents.AcceptRule
+	decider                agents.Decider // rule, if it decides without the probability; else nil
 	strategy               string
 }
 
@@ -312,7 +313,8 @@ func (c *compiler) compile() error {
 			if err != nil {
 				return fmt.Errorf("%s.rule: %w", f, err)
 			}
-			cs := stance{has: true, rule: rule, strategy: st.Strategy,
+			decider, _ := rule.(agents.Decider)
+			cs := stance{has: true, rule: rule, decider: decider, strategy: st.Strategy,
 				resStart: c.opt(f+".reservation", st.Reservation), resEnd: c.opt(f+".reservation_end", st.ReservationEnd),
 				e: none, k: none, maxConc: c.opt(f+".max_concession", st.MaxConcession),
 				bonus: c.opt(f+".bonus", st.Bonus), discount: c.opt(f+".discount", st.Discount),

@@ -287,7 +287,7 @@ func (s *State) conditionsHold(lk *linkage) bool {
 	return true
 }
 
-func clamp(x, lo, hi float64) float64 { return math.Min(math.Max(x, lo), hi) }
+func clamp(x, lo, hi float64) float64 { return min(max(x, lo), hi) }
 
 func (s *State) apply(e *effect, r int) {
 	m := s.m

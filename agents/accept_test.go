@@ -1,0 +1,58 @@
+package agents_test
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/negsim/negsim/agents"
+)
+
+// Logit.Accepts must make the same decision as u < Prob for every input:
+// random surpluses and noises over many orders of magnitude, draws near the
+// probability, and the extremes (zero surplus, infinite ratio, NaN).
+func TestLogitAcceptsMatchesProb(t *testing.T) {
+	var l agents.Logit
+	rng := rand.New(rand.NewPCG(1, 2))
+	check := func(z, sigma, u float64) {
+		t.Helper()
+		require.Equal(t, u < l.Prob(z, sigma), l.Accepts(z, sigma, u), "z=%g sigma=%g u=%g", z, sigma, u)
+	}
+	for range 300_000 {
+		z := (rng.Float64()*2 - 1) * math.Pow(10, rng.Float64()*6-4)
+		sigma := math.Pow(10, rng.Float64()*5-4)
+		check(z, sigma, rng.Float64())
+		// A draw within a few ulps of the probability.
+		p := l.Prob(z, sigma)
+		for _, u := range []float64{p, math.Nextafter(p, 0), math.Nextafter(p, 1)} {
+			check(z, sigma, u)
+		}
+	}
+	for _, c := range [][3]float64{
+		{0, 0.05, 0.5}, {0, 0.05, math.Nextafter(0.5, 0)}, {1, 0, 0.9999}, {-1, 0, 0}, {math.NaN(), 0.05, 0.1},
+		{1e-300, 1e300, 0.5}, {-700, 1, 0}, {700, 1, math.Nextafter(1, 0)},
+	} {
+		check(c[0], c[1], c[2])
+	}
+}
+
+func BenchmarkLogit(b *testing.B) {
+	var l agents.Logit
+	zs := []float64{-0.2, -0.05, -0.01, 0, 0.01, 0.05, 0.2}
+	b.Run("prob", func(b *testing.B) {
+		i := 0
+		for b.Loop() {
+			i++
+			_ = 0.3 < l.Prob(zs[i%len(zs)], 0.02)
+		}
+	})
+	b.Run("accepts", func(b *testing.B) {
+		i := 0
+		for b.Loop() {
+			i++
+			_ = l.Accepts(zs[i%len(zs)], 0.02, 0.3)
+		}
+	})
+}

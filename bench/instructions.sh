@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Instructions per replicate, from valgrind's cachegrind: a figure that is
+# stable on shared machines where wall times are not.
+#
+#   bench/instructions.sh [VARIANT] [SCENARIO]
+#
+# Runs `negsim batch --workers 1` with N1 and N2 replicates of VARIANT
+# (default full-plan) under cachegrind and prints (I(N2) - I(N1)) / (N2 - N1):
+# the instructions of one replicate, with start-up, loading and writing the
+# outputs cancelled out. SCENARIO defaults to the embedded one.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+variant=${1:-full-plan}
+scenario=${2:-}
+n1=${N1:-2000}
+n2=${N2:-12000}
+command -v valgrind >/dev/null || { echo "instructions.sh: valgrind is not installed (apt-get install valgrind)" >&2; exit 2; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+go build -o "$tmp/negsim" ./cmd/negsim
+count() {
+  local args=(batch --quiet --workers 1 -n "$1" --variant "$variant" -o "$tmp/out$1")
+  [ -n "$scenario" ] && args+=(--scenario "$scenario")
+  valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file="$tmp/cg$1" "$tmp/negsim" "${args[@]}" >/dev/null 2>"$tmp/log$1" ||
+    { cat "$tmp/log$1" >&2; exit 1; }
+  sed -n 's/^summary: *//p' "$tmp/cg$1" | awk '{print $1}'
+}
+i1=$(count "$n1")
+i2=$(count "$n2")
+awk -v a="$i1" -v b="$i2" -v n1="$n1" -v n2="$n2" -v v="$variant" \
+  'BEGIN { printf "%s: %.0f instructions per replicate (cachegrind, N = %d vs %d)\n", v, (b - a) / (n2 - n1), n1, n2 }'
