@@ -4,10 +4,10 @@
 #
 #   bench/instructions.sh [VARIANT] [SCENARIO]
 #
-# Runs `negsim batch --workers 1` with N1 and N2 replicates of VARIANT
-# (default full-plan) under cachegrind and prints (I(N2) - I(N1)) / (N2 - N1):
-# the instructions of one replicate, with start-up, loading and writing the
-# outputs cancelled out. SCENARIO defaults to the embedded one.
+# Runs bench/replicates (one goroutine, GOGC off, GOMAXPROCS 1) with N1 and
+# N2 replicates of VARIANT (default full-plan) under cachegrind and prints
+# (I(N2) - I(N1)) / (N2 - N1): the instructions of one replicate, with
+# start-up and loading cancelled out. SCENARIO defaults to the embedded one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 variant=${1:-full-plan}
@@ -17,11 +17,11 @@ n2=${N2:-12000}
 command -v valgrind >/dev/null || { echo "instructions.sh: valgrind is not installed (apt-get install valgrind)" >&2; exit 2; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-go build -o "$tmp/negsim" ./cmd/negsim
+go build -o "$tmp/replicates" ./bench/replicates
 count() {
-  local args=(batch --quiet --workers 1 -n "$1" --variant "$variant" -o "$tmp/out$1")
+  local args=(-n "$1" --variant "$variant")
   [ -n "$scenario" ] && args+=(--scenario "$scenario")
-  valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file="$tmp/cg$1" "$tmp/negsim" "${args[@]}" >/dev/null 2>"$tmp/log$1" ||
+  GOGC=off GOMAXPROCS=1 valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file="$tmp/cg$1" "$tmp/replicates" "${args[@]}" >/dev/null 2>"$tmp/log$1" ||
     { cat "$tmp/log$1" >&2; exit 1; }
   sed -n 's/^summary: *//p' "$tmp/cg$1" | awk '{print $1}'
 }

@@ -2,6 +2,7 @@ package sim_test
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 
@@ -22,7 +23,7 @@ var benchVariants = []string{"base", "full-plan", "full-plan+advocate", "full-pl
 func BenchmarkReplicate(b *testing.B) {
 	for _, v := range benchVariants {
 		b.Run(v, func(b *testing.B) {
-			s, err := models.Default()
+			s, err := benchScenario()
 			require.NoError(b, err)
 			r, err := s.Resolve(v)
 			require.NoError(b, err)
@@ -42,6 +43,15 @@ func BenchmarkReplicate(b *testing.B) {
 			benchModel(b, m)
 		})
 	}
+}
+
+// benchScenario is the default scenario, or the file NEGSIM_BENCH_SCENARIO
+// names (to compare the engine on a fixed scenario while the default moves).
+func benchScenario() (*models.Scenario, error) {
+	if f := os.Getenv("NEGSIM_BENCH_SCENARIO"); f != "" {
+		return models.Load(f)
+	}
+	return models.Default()
 }
 
 func benchModel(b *testing.B, m *sim.Model) {

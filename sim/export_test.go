@@ -1,6 +1,28 @@
 package sim
 
-// ConcessionAt exposes the engine's concession curve to tests.
+import "math"
+
+// ConcessionAt exposes the engine's concession curve to tests: shape e in
+// parameter slot 0, share k conceded at once.
 func ConcessionAt(m *Model, r int, e, k float64) float64 {
-	return (&State{m: m}).concession(r, e, k)
+	s := &State{m: m, vals: make([]float64, len(m.params))}
+	s.vals[0] = e
+	return s.concession(r, 0, k)
+}
+
+// CurveMatches reports whether the compiled concession curve of slot, if
+// any, equals exp(log(r/H)/e) bit for bit at every round, and whether there
+// is one.
+func CurveMatches(m *Model, slot int) (has, same bool) {
+	c := m.curves[slot]
+	if c == nil {
+		return false, true
+	}
+	e := c[len(c)-1]
+	for r := 0; r <= m.Horizon; r++ {
+		if math.Float64bits(c[r]) != math.Float64bits(math.Exp(m.logT[r]/e)) {
+			return true, false
+		}
+	}
+	return true, true
 }

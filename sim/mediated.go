@@ -48,7 +48,19 @@ func (s *State) utility(a, t int, x []float64) (u float64, violates bool) {
 
 // concession is agents.Concession at t = r/H, computed from the model's
 // table of log(r/H) so that the hot loop pays one Exp instead of a Pow.
-func (s *State) concession(r int, e, k float64) float64 {
+//
+// When the shape e comes from slot eSlot and that slot is a fixed value,
+// the compiled model holds the curve exp(log(r/H)/e) for every round, and
+// the replicate reads it instead (the same expression, so the same bits);
+// a pinned or drawn e is computed.
+func (s *State) concession(r, eSlot int, k float64) float64 {
+	if eSlot == none {
+		return k + (1-k)*math.Exp(s.m.logT[r])
+	}
+	e := s.vals[eSlot]
+	if c := s.m.curves[eSlot]; c != nil && e == c[len(c)-1] {
+		return k + (1-k)*c[r]
+	}
 	return k + (1-k)*math.Exp(s.m.logT[r]/e)
 }
 
@@ -59,7 +71,7 @@ func (s *State) reservation(a, t, r int) float64 {
 	start := s.val(st.resStart, 0)
 	res := start
 	if st.resEnd != none {
-		f := s.concession(r, s.val(st.e, 1), s.val(st.k, 0))
+		f := s.concession(r, st.e, s.val(st.k, 0))
 		res = agents.Reservation(start, s.vals[st.resEnd], f)
 	}
 	return res + s.resShift[a*len(m.Tables)+t]
@@ -118,7 +130,7 @@ func (s *State) stepMediated(t, r int) {
 		}
 	}
 	ms := &m.stances[tb.mediator*len(m.Tables)+t]
-	f := s.concession(r, s.vals[ms.e], s.val(ms.k, 0))
+	f := s.concession(r, ms.e, s.val(ms.k, 0))
 	d.Conceded = min(f, s.val(ms.maxConc, 1))
 	x := s.offer[:k]
 	tb.proposer.Propose(d, x)

@@ -65,6 +65,9 @@ type Model struct {
 	maxIssues  int     // most issues of any table, deferred ones included
 	defers     []deferral
 	logT       []float64 // log(r/H) for r = 0..H, for concession curves
+	// curves[slot], for a concession shape e fixed at a value, holds
+	// exp(log(r/H)/e) for r = 0..H followed by e itself; nil otherwise.
+	curves [][]float64
 }
 
 type position struct {
@@ -490,6 +493,19 @@ func (c *compiler) compile() error {
 		m.tables[co.table].outcomes = append(m.tables[co.table].outcomes, i)
 	}
 	m.draws = m.params
+	m.curves = make([][]float64, len(m.params))
+	for _, st := range m.stances {
+		if !st.has || st.e == none || m.params[st.e].Dist != models.DistConst || m.curves[st.e] != nil {
+			continue
+		}
+		e := m.params[st.e].Args[0]
+		curve := make([]float64, s.Horizon+2)
+		for r := 0; r <= s.Horizon; r++ {
+			curve[r] = math.Exp(m.logT[r] / e)
+		}
+		curve[s.Horizon+1] = e
+		m.curves[st.e] = curve
+	}
 	return c.checkProtocols()
 }
 

@@ -334,6 +334,18 @@ func TestConcessionTable(t *testing.T) {
 			assert.InDelta(t, want, sim.ConcessionAt(m, r, c.e, c.k), 1e-12, "e=%g k=%g r=%d", c.e, c.k, r)
 		}
 	}
+	// Shapes fixed at a value are compiled into curves that hold the same
+	// bits as the computed curve.
+	curves := 0
+	for slot, name := range m.ParamNames() {
+		has, same := sim.CurveMatches(m, slot)
+		assert.True(t, same, name)
+		if has {
+			curves++
+			assert.True(t, strings.HasSuffix(name, ".concession.e"), name)
+		}
+	}
+	assert.Positive(t, curves, "mini.yaml has fixed concession shapes")
 }
 
 // TestWithFixedKeepsOtherDraws checks that pinning one parameter leaves

@@ -28,7 +28,8 @@ type Result struct {
 	// it was accepted by at least one signatory whose utility was below its
 	// reservation (a yes that only decision noise explains).
 	BelowReservation []bool
-	// Rounds is the number of rounds run.
+	// Rounds is the number of rounds run: the horizon, or fewer when no
+	// table could still agree (State.Run stops then).
 	Rounds int
 }
 
@@ -49,6 +50,7 @@ type State struct {
 	groupYes        [][]float64 // [institution][group]
 	prospect        []float64   // [deferral*nActors+actor]
 	below           []bool      // per table: its last accepted draft had a yes below reservation
+	fin             []bool      // per table, scratch for over: it can no longer agree
 	pos             []float64
 	status          []int
 	openAt          []int
@@ -74,7 +76,7 @@ func NewState(m *Model) *State {
 	s := &State{m: m, pcg: rand.NewPCG(0, 0),
 		vals: f(len(m.params)), ideal: f(nA * nI), sal: f(nA * nI), lo: f(nA * nI), hi: f(nA * nI),
 		resShift: f(nA * nT), bonus: f(nA * nT), pass: f(len(m.insts)), pos: f(nI),
-		prospect: f(len(m.defers) * nA), below: make([]bool, nT),
+		prospect: f(len(m.defers) * nA), below: make([]bool, nT), fin: make([]bool, nT),
 		status: make([]int, nT), openAt: make([]int, nT), blockedUntil: make([]int, nT),
 		demand: f(nT * nA), fired: make([]bool, len(m.links)), eventRound: make([]int, len(m.events)),
 		offer: f(k), target: f(k), own: f(k), fLo: f(k), fHi: f(k), oLo: f(k), oHi: f(k), xi: f(k), id: f(k), sa: f(k), wanted: f(k),
@@ -183,23 +185,83 @@ func (s *State) Run(seed, stream uint64, tr Tracer) *Result {
 				s.fire(sh.event, r)
 			}
 		}
-		done := true
 		for t := range m.tables {
 			s.maybeOpen(t, r)
 			if s.status[t] == statusOpen && r >= s.blockedUntil[t] {
 				s.step(t, r)
 			}
-			if s.status[t] != statusAgreed && s.status[t] != statusDisabled {
-				done = false
-			}
 		}
-		if done {
+		if s.over(r) {
 			r++
 			break
 		}
 	}
 	s.res.Rounds = r
 	return &s.res
+}
+
+// over reports whether, after round r, no table can still agree, so that no
+// outcome and no final issue value can change: every table has agreed, is
+// disabled, is blocked past the horizon, or is pending on a gate that can
+// no longer open (it waits for an event of such a table, or for a shock
+// whose window has closed).
+func (s *State) over(r int) bool {
+	m := s.m
+	fin := s.fin
+	for t := range m.tables {
+		switch {
+		case s.status[t] == statusAgreed || s.status[t] == statusDisabled || s.blockedUntil[t] >= m.Horizon:
+			fin[t] = true
+		case s.status[t] == statusOpen:
+			return false
+		default: // pending
+			fin[t] = s.openAt[t] != none && s.openAt[t] >= m.Horizon
+		}
+	}
+	for changed := true; changed; {
+		changed = false
+		for t := range m.tables {
+			if !fin[t] && s.gateClosed(t, r) {
+				fin[t], changed = true, true
+			}
+		}
+	}
+	for _, f := range fin {
+		if !f {
+			return false
+		}
+	}
+	return true
+}
+
+// gateClosed reports whether pending table t waits, after round r, on an
+// event that can no longer happen.
+func (s *State) gateClosed(t, r int) bool {
+	m := s.m
+	if s.openAt[t] != none {
+		return false // it opens within the horizon
+	}
+	for _, e := range m.tables[t].opensAfter {
+		if s.eventRound[e] != none {
+			continue
+		}
+		k := m.events[e]
+		switch k.kind {
+		case evAgreed, evOpened, evRejected, evVetoed:
+			if s.fin[k.ref] {
+				return true
+			}
+		case evVetoedBy:
+			if s.fin[k.ref/len(m.Insts)] {
+				return true
+			}
+		case evShock:
+			if r >= m.shocks[k.ref].to {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func (s *State) maybeOpen(t, r int) {
