@@ -31,6 +31,7 @@ type Plan struct {
 	pairs []int     // job of each paired difference, -1 when unpaired
 	heat  [][][]int // [label][x][y]
 	sens  *sensPlan
+	dec   *decPlan
 
 	Includes []*Plan
 }
@@ -44,6 +45,38 @@ type sensPlan struct {
 	lowJ, highJ []int
 }
 
+// decPlan is a decomposition: one multi-model job whose models are, in
+// order, Variant+From (the job's m), Variant+To, Variant+From with every
+// differing parameter replaced (joint), and Variant+From with each
+// differing parameter replaced alone.
+type decPlan struct {
+	from, to string // labels
+	outcomes []int  // indices into Plan.Outcomes
+	params   []string
+	distFrom []string
+	distTo   []string
+	// onlyFrom and onlyTo count the parameters present in one model only.
+	onlyFrom, onlyTo int
+	job              int
+}
+
+// Model indices of a decomposition job.
+const (
+	decFrom = iota
+	decTo
+	decJoint
+	decParam0 // the first one-at-a-time model
+)
+
+// Pairs of a decomposition job: (to, from), (joint, from), (to, joint),
+// then (param k, from) for each parameter.
+const (
+	decPairTotal = iota
+	decPairJoint
+	decPairStructure
+	decPairParam0
+)
+
 // job is one cell: a compiled model run for n replicates under key.
 type job struct {
 	key         string
@@ -56,6 +89,16 @@ type job struct {
 	// replicate, and counts.Joint cross-classifies the two runs.
 	pair         *sim.Model
 	pairOutcomes []int
+	// multi, when set, are further models run on the same streams as m,
+	// replicate by replicate; model 0 is m and model k+1 is multi[k].
+	// counts.Multi cross-classifies each pair of models in multiPairs, and
+	// counts.WSum and WSumSq add up, per outcome, the weighted count
+	// Σ_k weights[k]·1{model k reached the outcome} of each replicate and its
+	// square.
+	multi         []*sim.Model
+	multiOutcomes [][]int
+	multiPairs    [][2]int
+	weights       []int64
 
 	counts Counts
 }
@@ -73,6 +116,14 @@ type Counts struct {
 	// Joint[o] = {both, only m, only pair} counts outcome o in a paired
 	// job's replicates (neither = N minus their sum).
 	Joint [][3]int64 `json:"joint,omitempty"`
+	// Multi[k][o] = {both, only the first, only the second} counts outcome o
+	// for the k-th pair of models of a multi-model job.
+	Multi [][][3]int64 `json:"multi,omitempty"`
+	// WSum[o] and WSumSq[o] add up a multi-model job's weighted count of
+	// outcome o in each replicate, and its square: integers, so that shards
+	// merge exactly.
+	WSum   []int64 `json:"wsum,omitempty"`
+	WSumSq []int64 `json:"wsum_sq,omitempty"`
 	// Below[o] counts replicates in which outcome o was reached through an
 	// agreement a signatory accepted below its reservation
 	// (sim.Result.BelowReservation).
@@ -95,7 +146,7 @@ func NewPlan(spec *Spec) (*Plan, error) {
 		}
 		p.Includes = append(p.Includes, ip)
 	}
-	if !spec.AllPolicies && len(spec.Variants) == 0 && spec.Sensitivity == nil {
+	if !spec.AllPolicies && len(spec.Variants) == 0 && spec.Sensitivity == nil && spec.Decompose == nil {
 		if len(ps) > 0 {
 			return nil, ps
 		}
@@ -308,6 +359,9 @@ func (pl *planner) plan() {
 	if se := spec.Sensitivity; se != nil {
 		pl.sensitivity(se, vs, models)
 	}
+	if d := spec.Decompose; d != nil {
+		pl.decompose(d)
+	}
 	labels := map[string]bool{}
 	for _, l := range p.Labels {
 		labels[l] = true
@@ -404,6 +458,114 @@ func (pl *planner) sensitivity(se *Sensitivity, vs []Variant, ms []*sim.Model) {
 		sp.highJ = append(sp.highJ, pl.newJob(label, fmt.Sprintf("%s, %s = %g", label, name, hi), m.WithFixed(s, hi, "sensitivity high"), n))
 	}
 	p.sens = sp
+}
+
+// sameDist reports whether two parameters have the same distribution,
+// whatever their provenance.
+func sameDist(a, b models.Param) bool {
+	if a.Dist != b.Dist || len(a.Args) != len(b.Args) {
+		return false
+	}
+	for i := range a.Args {
+		if a.Args[i] != b.Args[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// decompose lays out the decomposition of the gap from d.From to d.To.
+func (pl *planner) decompose(d *Decompose) {
+	p, spec := pl.p, pl.spec
+	field := "decompose"
+	from, to := d.label(d.From), d.label(d.To)
+	fixed := func(m *sim.Model) *sim.Model {
+		for i, f := range spec.Fixed {
+			m = pl.fix(m, f, fmt.Sprintf("fixed[%d]", i))
+		}
+		return m
+	}
+	mf := pl.model(from, d.Line, field+".from")
+	mt := pl.model(to, d.Line, field+".to")
+	if mf == nil || mt == nil {
+		return
+	}
+	mf, mt = fixed(mf), fixed(mt)
+	p.Horizon = max(p.Horizon, mf.Horizon, mt.Horizon)
+	dp := &decPlan{from: from, to: to}
+	names := d.Outcomes
+	if len(names) == 0 {
+		names = p.Outcomes
+	}
+	for i, o := range names {
+		k := indexOf(p.Outcomes, o)
+		switch {
+		case k < 0:
+			pl.add(d.Line, fmt.Sprintf("%s.outcomes[%d]", field, i), "unknown or unreported outcome %q; reported: %s", o, strings.Join(p.Outcomes, ", "))
+		case indexOf(mf.Outcomes, o) < 0 || indexOf(mt.Outcomes, o) < 0:
+			pl.add(d.Line, fmt.Sprintf("%s.outcomes[%d]", field, i), "outcome %q is not in both %s and %s", o, from, to)
+		default:
+			dp.outcomes = append(dp.outcomes, k)
+		}
+	}
+	// Parameters are matched by path; those whose distributions differ
+	// are replaced one at a time.
+	toSlot := map[string]int{}
+	for i, n := range mt.ParamNames() {
+		if _, ok := toSlot[n]; !ok {
+			toSlot[n] = i
+		}
+	}
+	fp, tp := mf.Params(), mt.Params()
+	joint := mf
+	var oat []*sim.Model
+	seen := map[string]bool{}
+	for i, n := range mf.ParamNames() {
+		if seen[n] {
+			continue
+		}
+		seen[n] = true
+		j, ok := toSlot[n]
+		if !ok {
+			dp.onlyFrom++
+			continue
+		}
+		if sameDist(fp[i], tp[j]) {
+			continue
+		}
+		dp.params = append(dp.params, n)
+		dp.distFrom, dp.distTo = append(dp.distFrom, fp[i].String()), append(dp.distTo, tp[j].String())
+		oat = append(oat, mf.WithParam(i, tp[j]))
+		joint = joint.WithParam(i, tp[j])
+	}
+	for n := range toSlot {
+		if !seen[n] {
+			dp.onlyTo++
+		}
+	}
+	if len(pl.ps) > 0 {
+		return
+	}
+	n := spec.N
+	if d.N > 0 {
+		n = d.N
+	}
+	// Every model runs on from's streams, so that each replicate's draws
+	// are shared as far as the models' parameters allow (sim.WithParam).
+	j := pl.newJob(from, fmt.Sprintf("decomposition %s -> %s (paired, %d parameters)", from, to, len(dp.params)), mf, n)
+	jb := p.jobs[j]
+	jb.multi = append([]*sim.Model{mt, joint}, oat...)
+	jb.multiPairs = [][2]int{decPairTotal: {decTo, decFrom}, decPairJoint: {decJoint, decFrom}, decPairStructure: {decTo, decJoint}}
+	// The interaction residual of a replicate, as a weighted count:
+	// (to − from) − Σ_k (param k − from) = to + (K−1)·from − Σ_k param k.
+	k := int64(len(oat))
+	jb.weights = []int64{decFrom: k - 1, decTo: 1, decJoint: 0}
+	for i := range oat {
+		jb.multiPairs = append(jb.multiPairs, [2]int{decParam0 + i, decFrom})
+		jb.weights = append(jb.weights, -1)
+	}
+	dp.job = j
+	p.dec = dp
 }
 
 func contains(xs []string, x string) bool { return indexOf(xs, x) >= 0 }

@@ -66,6 +66,14 @@ func Run(ctx context.Context, p *Plan, o Options) error {
 				j.pairOutcomes[i] = indexOf(j.pair.Outcomes, name)
 			}
 		}
+		j.multiOutcomes = nil
+		for _, m := range j.multi {
+			mo := make([]int, len(p.Outcomes))
+			for i, name := range p.Outcomes {
+				mo[i] = indexOf(m.Outcomes, name)
+			}
+			j.multiOutcomes = append(j.multiOutcomes, mo)
+		}
 		lo, hi := o.Shard*j.n/o.Shards, (o.Shard+1)*j.n/o.Shards
 		for a := lo; a < hi; a += chunk {
 			tasks = append(tasks, task{j, a, min(a+chunk, hi)})
@@ -80,6 +88,7 @@ func Run(ctx context.Context, p *Plan, o Options) error {
 		go func() {
 			defer wg.Done()
 			var st, pst *sim.State
+			var ms multiState
 			for t := range ch {
 				if st == nil || st.Model() != t.j.m {
 					st = sim.NewState(t.j.m)
@@ -88,7 +97,10 @@ func Run(ctx context.Context, p *Plan, o Options) error {
 					pst = sim.NewState(t.j.pair)
 				}
 				c := t.j.newCounts(len(p.Outcomes), p.Horizon)
-				runTask(st, pst, t, &c, p.Spec.Seed)
+				if t.j.multi != nil {
+					ms.use(t.j, len(p.Outcomes))
+				}
+				runTask(st, pst, &ms, t, &c, p.Spec.Seed)
 				mu.Lock()
 				t.j.counts.add(&c)
 				mu.Unlock()
@@ -124,7 +136,36 @@ func (j *job) newCounts(outcomes, horizon int) Counts {
 	if j.pair != nil {
 		c.Joint = make([][3]int64, outcomes)
 	}
+	if j.multi != nil {
+		c.Multi = make([][][3]int64, len(j.multiPairs))
+		for k := range c.Multi {
+			c.Multi[k] = make([][3]int64, outcomes)
+		}
+		c.WSum, c.WSumSq = make([]int64, outcomes), make([]int64, outcomes)
+	}
 	return c
+}
+
+// multiState is one worker's states for the further models of a
+// multi-model job, and the outcomes each reached in the current replicate.
+type multiState struct {
+	j       *job
+	states  []*sim.State
+	reached [][]bool // [model][outcome], model 0 being the job's m
+}
+
+// use prepares ms for job j.
+func (ms *multiState) use(j *job, outcomes int) {
+	if ms.j == j {
+		return
+	}
+	ms.j, ms.states, ms.reached = j, nil, make([][]bool, len(j.multi)+1)
+	for _, m := range j.multi {
+		ms.states = append(ms.states, sim.NewState(m))
+	}
+	for k := range ms.reached {
+		ms.reached[k] = make([]bool, outcomes)
+	}
 }
 
 func newCounts(outcomes, horizon, checkpoints int) Counts {
@@ -149,6 +190,23 @@ func (c *Counts) add(o *Counts) error {
 	c.N += o.N
 	for i, v := range o.Below {
 		c.Below[i] += v
+	}
+	if len(c.Multi) != len(o.Multi) || len(c.WSum) != len(o.WSum) || len(c.WSumSq) != len(o.WSumSq) {
+		return fmt.Errorf("counts of different shapes")
+	}
+	for k := range c.Multi {
+		if len(c.Multi[k]) != len(o.Multi[k]) {
+			return fmt.Errorf("counts of different shapes")
+		}
+		for i := range c.Multi[k] {
+			for x := range c.Multi[k][i] {
+				c.Multi[k][i][x] += o.Multi[k][i][x]
+			}
+		}
+	}
+	for i := range c.WSum {
+		c.WSum[i] += o.WSum[i]
+		c.WSumSq[i] += o.WSumSq[i]
 	}
 	for i := range c.Hist {
 		if len(c.Hist[i]) != len(o.Hist[i]) {
@@ -178,8 +236,9 @@ func (c *Counts) add(o *Counts) error {
 }
 
 // runTask runs replicates [t.lo, t.hi) of t's job into c; for a paired
-// job, pst runs the pair model on the same streams.
-func runTask(st, pst *sim.State, t task, c *Counts, seed uint64) {
+// job, pst runs the pair model on the same streams, and for a multi-model
+// job ms runs the further models.
+func runTask(st, pst *sim.State, ms *multiState, t task, c *Counts, seed uint64) {
 	j := t.j
 	b := 0
 	for b < len(j.checkpoints) && j.checkpoints[b] <= t.lo {
@@ -210,6 +269,9 @@ func runTask(st, pst *sim.State, t task, c *Counts, seed uint64) {
 				}
 			}
 		}
+		if j.multi != nil {
+			ms.count(res, c, s1, s2)
+		}
 		for k, o := range j.outcomes {
 			if o < 0 {
 				continue
@@ -226,5 +288,45 @@ func runTask(st, pst *sim.State, t task, c *Counts, seed uint64) {
 				c.Buckets[b][k]++
 			}
 		}
+	}
+}
+
+// count runs the further models of ms's job on the streams (s1, s2), given
+// res, the job's own model's result on them, and adds the cross-classified
+// pairs and the weighted count to c. An outcome a model lacks counts as not
+// reached.
+func (ms *multiState) count(res *sim.Result, c *Counts, s1, s2 uint64) {
+	j := ms.j
+	for k, o := range j.outcomes {
+		ms.reached[0][k] = o >= 0 && res.OutcomeRound[o] >= 0
+	}
+	for m, st := range ms.states {
+		r := st.Run(s1, s2, nil)
+		for k, o := range j.multiOutcomes[m] {
+			ms.reached[m+1][k] = o >= 0 && r.OutcomeRound[o] >= 0
+		}
+	}
+	for pi, pr := range j.multiPairs {
+		a, b := ms.reached[pr[0]], ms.reached[pr[1]]
+		for k := range a {
+			switch {
+			case a[k] && b[k]:
+				c.Multi[pi][k][0]++
+			case a[k]:
+				c.Multi[pi][k][1]++
+			case b[k]:
+				c.Multi[pi][k][2]++
+			}
+		}
+	}
+	for k := range c.WSum {
+		var w int64
+		for m, rk := range ms.reached {
+			if rk[k] {
+				w += j.weights[m]
+			}
+		}
+		c.WSum[k] += w
+		c.WSumSq[k] += w * w
 	}
 }

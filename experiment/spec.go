@@ -16,7 +16,7 @@ import (
 )
 
 // Figure names an experiment may ask for, in the order they are drawn.
-var FigureNames = []string{"variants", "byround", "sweep", "heatmap", "tornado", "convergence", "difference", "verification"}
+var FigureNames = []string{"variants", "byround", "sweep", "heatmap", "tornado", "convergence", "difference", "decompose", "verification"}
 
 // Spec is a parsed experiment file.
 type Spec struct {
@@ -53,6 +53,9 @@ type Spec struct {
 	// Difference lists pairs of variants whose difference in each outcome's
 	// probability is estimated.
 	Difference []Pair
+	// Decompose asks for a paired one-at-a-time decomposition of the gap
+	// between two readings of one variant.
+	Decompose *Decompose
 	// Convergence lists increasing replicate counts at which the first
 	// variant's estimates are reported.
 	Convergence []int
@@ -112,6 +115,32 @@ type Sensitivity struct {
 	// N overrides the spec's N for the sensitivity cells when positive.
 	N    int
 	Line int
+}
+
+// Decompose is a paired one-at-a-time decomposition of the gap between two
+// readings: Variant+From against Variant+To, and Variant+From with each
+// parameter whose distribution differs replaced, one at a time, by its
+// distribution in Variant+To, every model run on Variant+From's random
+// streams.
+type Decompose struct {
+	// Variant is the policy variant ("base" or empty for the scenario as
+	// written); From and To are the readings compared.
+	Variant, From, To string
+	// Outcomes are the outcomes decomposed; empty means every reported
+	// outcome.
+	Outcomes []string
+	// N overrides the spec's N when positive.
+	N    int
+	Line int
+}
+
+// label is the name of the variant+reading cell, as readings crosses
+// them.
+func (d *Decompose) label(reading string) string {
+	if d.Variant == "" || d.Variant == "base" {
+		return reading
+	}
+	return d.Variant + "+" + reading
 }
 
 // Pair is a difference P(A) − P(B) between two variant labels. A paired
@@ -329,7 +358,7 @@ func Parse(name string, data []byte) (*Spec, error) {
 func (p *parser) spec(root *yaml.Node) *Spec {
 	s := &Spec{Level: 0.95, Seed: 1, lines: map[string]int{}}
 	f := p.fields(root, "", "name", "scenario", "variants", "readings", "n", "seed", "level", "outcomes", "fixed",
-		"sweep", "sweep2", "sensitivity", "difference", "convergence", "verification", "figures", "includes")
+		"sweep", "sweep2", "sensitivity", "difference", "decompose", "convergence", "verification", "figures", "includes")
 	if f == nil {
 		return s
 	}
@@ -416,6 +445,9 @@ func (p *parser) spec(root *yaml.Node) *Spec {
 				s.Difference = append(s.Difference, pair)
 			}
 		}
+	}
+	if n := f["decompose"]; n != nil {
+		s.Decompose = p.decompose(n)
 	}
 	if n := f["convergence"]; n != nil {
 		if n.Kind != yaml.SequenceNode || len(n.Content) == 0 {
@@ -594,6 +626,42 @@ func (p *parser) sensitivity(n *yaml.Node) *Sensitivity {
 	return se
 }
 
+func (p *parser) decompose(n *yaml.Node) *Decompose {
+	d := &Decompose{Line: n.Line}
+	g := p.fields(n, "decompose", "variant", "from", "to", "outcomes", "n")
+	if g == nil {
+		return d
+	}
+	if g["variant"] != nil {
+		d.Variant = p.str(g["variant"], "decompose.variant")
+	}
+	for _, k := range []string{"from", "to"} {
+		if g[k] == nil {
+			p.add(n, "decompose."+k, "is required: name the reading the gap runs %s", k)
+			continue
+		}
+		v := p.str(g[k], "decompose."+k)
+		if k == "from" {
+			d.From = v
+		} else {
+			d.To = v
+		}
+	}
+	if d.From != "" && d.From == d.To {
+		p.add(g["to"], "decompose.to", "is the same reading as from (%q); there is no gap to decompose", d.From)
+	}
+	if v := g["outcomes"]; v != nil {
+		d.Outcomes = p.strs(v, "decompose.outcomes")
+		if len(d.Outcomes) == 0 && v.Kind == yaml.SequenceNode {
+			p.add(v, "decompose.outcomes", "is empty; list at least one outcome or leave the field out")
+		}
+	}
+	if g["n"] != nil {
+		d.N = p.int(g["n"], "decompose.n", 1, maxN)
+	}
+	return d
+}
+
 func (p *parser) figures(s *Spec, n, root *yaml.Node) {
 	if n == nil {
 		// Default: every figure the experiment has data for.
@@ -604,7 +672,8 @@ func (p *parser) figures(s *Spec, n, root *yaml.Node) {
 			on   bool
 			name string
 		}{{s.Sweep != nil, "sweep"}, {s.Sweep2 != nil, "heatmap"}, {s.Sensitivity != nil, "tornado"},
-			{len(s.Convergence) > 0, "convergence"}, {len(s.Difference) > 0, "difference"}, {s.Verification, "verification"}} {
+			{len(s.Convergence) > 0, "convergence"}, {len(s.Difference) > 0, "difference"}, {s.Decompose != nil, "decompose"},
+			{s.Verification, "verification"}} {
 			if x.on {
 				s.Figures = append(s.Figures, x.name)
 			}
@@ -628,6 +697,8 @@ func (p *parser) figures(s *Spec, n, root *yaml.Node) {
 			need, what = len(s.Convergence) > 0, "convergence"
 		case "difference":
 			need, what = len(s.Difference) > 0, "difference"
+		case "decompose":
+			need, what = s.Decompose != nil, "decompose"
 		case "verification":
 			need, what = s.Verification, "verification: true"
 		default:
@@ -650,18 +721,21 @@ func (p *parser) figures(s *Spec, n, root *yaml.Node) {
 func (p *parser) coherence(s *Spec, f map[string]*yaml.Node, root *yaml.Node) {
 	hasVariants := s.AllPolicies || len(s.Variants) > 0
 	for _, k := range []string{"sweep", "sweep2", "sensitivity", "difference", "convergence", "readings", "outcomes", "fixed"} {
-		if f[k] != nil && !hasVariants && !(k == "sensitivity" && s.Sensitivity != nil && s.Sensitivity.Variant != "") {
+		standalone := k == "sensitivity" && s.Sensitivity != nil && s.Sensitivity.Variant != "" ||
+			(k == "fixed" || k == "outcomes") && s.Decompose != nil
+		if f[k] != nil && !hasVariants && !standalone {
 			p.add(f[k], k, "needs variants to apply to")
 		}
 	}
-	if (hasVariants || s.Sensitivity != nil) && f["n"] == nil {
+	needN := hasVariants || s.Sensitivity != nil || s.Decompose != nil && s.Decompose.N == 0
+	if needN && f["n"] == nil {
 		p.add(root, "n", "is required: the number of replicates per cell, in [1, %d]", maxN)
 	}
 	if k := len(s.Convergence); k > 0 && s.N > 0 && s.Convergence[k-1] > s.N {
 		p.add(f["convergence"], "convergence", "the last count %d exceeds n = %d; the estimates at each count are prefixes of the n replicates", s.Convergence[k-1], s.N)
 	}
-	if !hasVariants && !s.Verification && s.Sensitivity == nil && f["includes"] == nil {
-		p.add(root, "", "the experiment runs nothing: give variants, verification: true or includes")
+	if !hasVariants && !s.Verification && s.Sensitivity == nil && s.Decompose == nil && f["includes"] == nil {
+		p.add(root, "", "the experiment runs nothing: give variants, decompose, verification: true or includes")
 	}
 	if s.AllPolicies && len(s.Difference) > 0 {
 		// Labels of "all" are only known with the scenario; Plan checks them.

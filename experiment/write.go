@@ -98,6 +98,9 @@ func WriteFiles(ctx context.Context, p *Plan, dir, command string) error {
 	if len(spec.Difference) > 0 {
 		put("difference.csv", p.diffRows())
 	}
+	if p.dec != nil {
+		put("decompose.csv", p.decRows())
+	}
 	for _, name := range order {
 		var b bytes.Buffer
 		w := csv.NewWriter(&b)
@@ -296,6 +299,67 @@ func (p *Plan) diffRows() [][]string {
 			diff, lo, hi := stats.DiffCI(int(xa), int(a.N), int(xb), int(b.N), p.Spec.Level)
 			rows = append(rows, []string{d.A, d.B, name, fp(float64(xa) / float64(a.N)), fp(float64(xb) / float64(b.N)), fp(diff), fp(lo), fp(hi), "independent"})
 		}
+	}
+	return rows
+}
+
+// DecomposeHeader is the header of decompose.csv.
+var DecomposeHeader = []string{"variant", "from", "to", "outcome", "component", "parameter", "dist_from", "dist_to",
+	"p_base", "p_alt", "shift", "ci_low", "ci_high", "share", "n"}
+
+// decRows returns decompose.csv. For each outcome: the total gap P(to) −
+// P(from); for each parameter whose distribution differs, the shift
+// P(from with it replaced) − P(from); the joint shift with every such
+// parameter replaced at once; the interaction residual, the total minus
+// the sum of the one-at-a-time shifts; and the structure, P(to) −
+// P(joint), what the readings change besides those parameters (among it
+// the parameters present in one model only), which is part of the
+// residual. Shifts have Newcombe's paired interval, the residual a
+// Student-t interval on its per-replicate values; share is the shift's
+// fraction of the total gap.
+func (p *Plan) decRows() [][]string {
+	rows := [][]string{DecomposeHeader}
+	d, spec := p.dec, p.Spec
+	c := &p.jobs[d.job].counts
+	n := float64(c.N)
+	variant := spec.Decompose.Variant
+	if variant == "" {
+		variant = "base"
+	}
+	for _, o := range d.outcomes {
+		name := p.Outcomes[o]
+		// pair returns, for the k-th pair (a, b) of models, P(b), P(a),
+		// P(a) − P(b) and its paired interval.
+		pair := func(k int) (pBase, pAlt, diff, lo, hi float64) {
+			t := c.Multi[k][o]
+			both, onlyA, onlyB := t[0], t[1], t[2]
+			diff, lo, hi = stats.PairedDiffCI(int(both), int(onlyA), int(onlyB), int(c.N-both-onlyA-onlyB), spec.Level)
+			return float64(both+onlyB) / n, float64(both+onlyA) / n, diff, lo, hi
+		}
+		_, _, total, _, _ := pair(decPairTotal)
+		share := func(x float64) string {
+			if total == 0 {
+				return ""
+			}
+			return fp(x / total)
+		}
+		row := func(component, param, df, dt string, k int) {
+			pb, pa, diff, lo, hi := pair(k)
+			rows = append(rows, []string{variant, spec.Decompose.From, spec.Decompose.To, name, component, param, df, dt,
+				fp(pb), fp(pa), fp(diff), fp(lo), fp(hi), share(diff), fi(c.N)})
+		}
+		row("total", "", "", "", decPairTotal)
+		for i, param := range d.params {
+			row("parameter", param, d.distFrom[i], d.distTo[i], decPairParam0+i)
+		}
+		row("joint", fmt.Sprintf("all %d parameters", len(d.params)), "", "", decPairJoint)
+		mean, lo, hi := stats.MeanCI(float64(c.WSum[o]), float64(c.WSumSq[o]), int(c.N), spec.Level)
+		if c.N < 2 {
+			lo, hi = mean, mean
+		}
+		rows = append(rows, []string{variant, spec.Decompose.From, spec.Decompose.To, name, "interaction", "", "", "",
+			"", "", fp(mean), fp(lo), fp(hi), share(mean), fi(c.N)})
+		row("structure", "", fmt.Sprintf("%d parameters only here", d.onlyFrom), fmt.Sprintf("%d parameters only here", d.onlyTo), decPairStructure)
 	}
 	return rows
 }

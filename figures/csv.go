@@ -24,6 +24,8 @@ var (
 	convergenceHeader  = []string{"variant", "outcome", "n", "successes", "p", "ci_low", "ci_high"}
 	differenceHeader   = []string{"variant_a", "variant_b", "outcome", "p_a", "p_b", "diff", "ci_low", "ci_high", "design"}
 	verificationHeader = []string{"game", "param", "x", "engine", "closed_form", "abs_error"}
+	decomposeHeader    = []string{"variant", "from", "to", "outcome", "component", "parameter", "dist_from", "dist_to",
+		"p_base", "p_alt", "shift", "ci_low", "ci_high", "share", "n"}
 )
 
 // SummaryRow is one line of summary.csv: the probability that an outcome
@@ -111,6 +113,25 @@ type DifferenceRow struct {
 	// interval) or "paired" (common random numbers, Newcombe's paired
 	// interval).
 	Design string
+}
+
+// DecomposeRow is one line of decompose.csv: one component of the gap in
+// an outcome's probability between two readings of a variant.
+type DecomposeRow struct {
+	Variant, From, To, Outcome string
+	// Component is total, parameter, joint, interaction or structure.
+	Component string
+	// Parameter is the replaced parameter's path (component parameter), or
+	// a description; DistFrom and DistTo its distributions, or for the
+	// structure the number of parameters present in one model only.
+	Parameter, DistFrom, DistTo string
+	// PBase and PAlt are the probabilities compared (NaN for the
+	// interaction residual); Shift = PAlt − PBase within [CILow, CIHigh].
+	PBase, PAlt, Shift, CILow, CIHigh float64
+	// Share is Shift as a fraction of the total gap, NaN when the total is
+	// zero.
+	Share float64
+	N     int
 }
 
 // VerificationRow is one line of verification.csv: the engine's estimate
@@ -452,4 +473,39 @@ func ParseVerification(r io.Reader, name string) ([]VerificationRow, error) {
 // ReadVerification reads and parses the verification.csv file at path.
 func ReadVerification(path string) ([]VerificationRow, error) {
 	return readFile(path, ParseVerification)
+}
+
+// decomposeComponents are the allowed values of decompose.csv's component.
+var decomposeComponents = []string{"total", "parameter", "joint", "interaction", "structure"}
+
+// ParseDecompose parses decompose.csv from r; name is used in error
+// messages.
+func ParseDecompose(r io.Reader, name string) ([]DecomposeRow, error) {
+	var rows []DecomposeRow
+	err := parseCSV(r, name, decomposeHeader, func(f *fields) {
+		row := DecomposeRow{
+			Variant: f.str(0), From: f.str(1), To: f.str(2), Outcome: f.str(3), Component: f.str(4),
+			Parameter: f.rec[5], DistFrom: f.rec[6], DistTo: f.rec[7],
+			PBase: f.optFloat(8), PAlt: f.optFloat(9),
+			Shift: f.diff(10), CILow: f.float(11), CIHigh: f.float(12), Share: f.optFloat(13), N: f.int(14),
+		}
+		ok := false
+		for _, c := range decomposeComponents {
+			ok = ok || c == row.Component
+		}
+		if !ok {
+			f.fail(4, fmt.Errorf("component %q; want one of %s", row.Component, strings.Join(decomposeComponents, ", ")))
+		}
+		if row.Component == "parameter" && row.Parameter == "" {
+			f.fail(5, errors.New("empty parameter"))
+		}
+		f.checkInterval(10, row.Shift, row.CILow, row.CIHigh)
+		rows = append(rows, row)
+	})
+	return rows, err
+}
+
+// ReadDecompose reads and parses the decompose.csv file at path.
+func ReadDecompose(path string) ([]DecomposeRow, error) {
+	return readFile(path, ParseDecompose)
 }

@@ -2,7 +2,7 @@
 //
 // A batch run writes CSV tables (summary.csv, byround.csv, sweep.csv,
 // heatmap.csv, sensitivity.csv, convergence.csv, difference.csv,
-// verification.csv) and a manifest.json next to them. This package reads
+// decompose.csv, verification.csv) and a manifest.json next to them. This package reads
 // those files alone, so figures can be redrawn at any time without
 // re-running the simulation (`negsim plot DIR`).
 //

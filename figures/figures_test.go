@@ -61,6 +61,9 @@ var golden = []struct {
 	{"difference", func(c Caption, out string) error {
 		return drawWith(ReadDifference, Difference)(filepath.Join(fixtureDir, DifferenceFile), c, out)
 	}},
+	{"decompose", func(c Caption, out string) error {
+		return drawWith(ReadDecompose, Decompose)(filepath.Join(fixtureDir, DecomposeFile), c, out)
+	}},
 	{"verification", func(c Caption, out string) error {
 		return drawWith(ReadVerification, Verification)(filepath.Join(fixtureDir, VerificationFile), c, out)
 	}},
@@ -313,4 +316,21 @@ func TestParseSummaryBelow(t *testing.T) {
 		HasBelow: true, Below: 2, BelowShare: 0.4, BelowCILow: 0.1, BelowCIHigh: 0.8}, rows[1])
 	_, err = ParseSummary(strings.NewReader(head+"base,e,5,100,0.05,0.02,0.11,12.5,12,6,1,0.5,1\n"), "s.csv")
 	require.ErrorContains(t, err, `s.csv:2: column "below_reservation": successes 6 greater than n 5`)
+}
+
+// TestParseDecompose checks decompose.csv's fixture (written by negsim
+// experiment on experiment/testdata/gap.yaml) and the errors of bad rows.
+func TestParseDecompose(t *testing.T) {
+	rows, err := ReadDecompose(filepath.Join(fixtureDir, DecomposeFile))
+	require.NoError(t, err)
+	require.Len(t, rows, 12)
+	assert.Equal(t, "total", rows[0].Component)
+	assert.Equal(t, "actors.a.tables.t.reservation", rows[1].Parameter)
+	assert.Equal(t, "uniform[0.7, 0.8]", rows[1].DistFrom)
+	assert.True(t, math.IsNaN(rows[4].PBase), "the interaction row has no probabilities")
+	head := strings.Join(decomposeHeader, ",") + "\n"
+	_, err = ParseDecompose(strings.NewReader(head+"base,a,b,deal,other,,,,0.5,0.4,-0.1,-0.2,0,,100\n"), "d.csv")
+	require.ErrorContains(t, err, `d.csv:2: column "component": component "other"`)
+	_, err = ParseDecompose(strings.NewReader(head+"base,a,b,deal,total,,,,0.5,0.4,-0.1,0,0.1,1,100\n"), "d.csv")
+	require.ErrorContains(t, err, "outside its interval")
 }
