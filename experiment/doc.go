@@ -22,10 +22,11 @@
 //	sweep: {param: P, label: L, values: [..]}  # or from: A, to: B, steps: K (2..1000)
 //	sweep2: {x: {...}, y: {...}}  # two levers: heatmap.csv
 //	sensitivity: {variant: V, outcome: ceasefire, params: all, n: 4000}
-//	difference: [{a: LABEL, b: LABEL}]
+//	difference: [{a: LABEL, b: LABEL, paired: true}]
+//	decompose: {variant: full-plan, from: advocate, to: sceptic, outcomes: [ceasefire], n: 20000}
 //	convergence: [100, 1000, 10000]  # increasing, last ≤ n; first variant
 //	verification: true            # verify.Run: verification.csv
-//	figures: [variants, byround, sweep, heatmap, tornado, convergence, difference, verification]
+//	figures: [variants, byround, sweep, heatmap, tornado, convergence, difference, decompose, verification]
 //	includes: [other.yaml]        # run into OUT/NAME of each
 //
 // Load parses a file and its includes and reports every problem with its
@@ -35,6 +36,37 @@
 // writes the CSV tables that package figures reads, and manifest.json; Draw
 // draws the figures. WriteShard and MergeShards split a run across machines
 // and merge it exactly.
+//
+// A decomposition (decompose) explains the gap between two readings of a
+// variant, V+from and V+to, parameter by parameter. It matches the two
+// compiled models' parameters by path (sim.Model.ParamNames), and for every
+// parameter whose distribution differs it runs V+from with that one
+// parameter replaced by its V+to distribution (sim.Model.WithParam). All
+// models, V+from, V+to, each one-at-a-time model and the joint model (every
+// differing parameter replaced at once), run replicate i on V+from's
+// stream (seed, V+from, i), so each shift P(alt) − P(base) is a paired
+// difference with Newcombe's paired interval, like a paired difference.
+// decompose.csv reports, per outcome: the total gap P(V+to) − P(V+from);
+// each parameter's shift and its share of the total; the joint shift; the
+// interaction residual, the total minus the sum of the one-at-a-time
+// shifts, with a Student-t interval on its per-replicate values (an integer
+// per replicate, so shards merge exactly); and the structure, P(V+to) −
+// P(joint): what the readings change besides the matched parameters,
+// among it parameters present in one model only (their numbers are given),
+// which the residual includes. The shares of the parameters and the
+// residual add up to one; with a total near zero they are unstable.
+//
+// The pairing holds replicate by replicate whatever is replaced, since
+// every model starts replicate i from the same seed. How much of the draws
+// stay common depends on the distributions: a constant replacement is
+// pinned as a sweep pins it, and uniform, triangular, truncated-normal and
+// Bernoulli distributions each consume one uniform number, so replacing one
+// by another keeps every later draw aligned (and the three continuous ones
+// couple the old and new value monotonically). Replacing a constant by a
+// range, or a beta distribution, changes the count: later draws of that
+// replicate shift, the pairs decorrelate and the intervals widen, but stay
+// valid. Any difference in what happens during a replicate has the same
+// effect on the draws after it, as in every paired comparison.
 //
 // Every replicate draws its numbers from sim.Stream(seed, label, i), the
 // label naming the cell's variant (the points of a sweep and the cells of a

@@ -16,8 +16,9 @@ const decomposeTop = 15
 
 // Decompose draws decompose.csv as a horizontal dot-and-whisker chart: one
 // row for the total gap between the two readings, one per parameter
-// replaced alone (sorted by the largest absolute shift over the outcomes,
-// at most 15), then the interaction residual and, of it, the structure;
+// replaced alone (sorted by the largest absolute share of an outcome's
+// total gap, at most 15), then the interaction residual (the total minus
+// the sum of every parameter's shift) and, of it, the structure;
 // one colour per outcome, with paired 95% intervals and a line at zero. The
 // labels of the parameter rows give each one's share of the total gap in
 // the first outcome. It writes path.svg and path.png.
@@ -34,7 +35,11 @@ func Decompose(rows []DecomposeRow, c Caption, path string) error {
 		if r.Component == "parameter" {
 			key = r.Parameter
 			params.add(r.Parameter)
-			maxShift[key] = math.Max(maxShift[key], math.Abs(r.Shift))
+			size := math.Abs(r.Shift)
+			if !math.IsNaN(r.Share) {
+				size = math.Abs(r.Share)
+			}
+			maxShift[key] = math.Max(maxShift[key], size)
 		}
 		byKey[[2]string{key, r.Outcome}] = r
 	}
@@ -56,7 +61,7 @@ func Decompose(rows []DecomposeRow, c Caption, path string) error {
 	for _, k := range ps {
 		spec = append(spec, rowSpec{k, withShare(k, k)})
 	}
-	spec = append(spec, rowSpec{"interaction", withShare("interaction", "interaction: total − sum of rows above")})
+	spec = append(spec, rowSpec{"interaction", withShare("interaction", "interaction: total − sum of all shifts")})
 	if r, ok := byKey[[2]string{"structure", first}]; ok {
 		var nf, nt int
 		fmt.Sscan(r.DistFrom, &nf)
