@@ -226,9 +226,9 @@ func (s *State) recognise(t int) int {
 		total += s.vals[m.actorPower[a]]
 	}
 	if total <= 0 {
-		return s.rng.IntN(len(tb.players))
+		return s.trng[t].IntN(len(tb.players))
 	}
-	u := s.rng.Float64() * total
+	u := s.trng[t].Float64() * total
 	for k, a := range tb.players {
 		u -= s.vals[m.actorPower[a]]
 		if u < 0 {
@@ -274,7 +274,7 @@ func (s *State) stepLegislative(t, r int) {
 		}
 	}
 	for i := len(o) - 1; i > 0; i-- {
-		j := s.rng.IntN(i + 1)
+		j := s.trng[t].IntN(i + 1)
 		o[i], o[j] = o[j], o[i]
 	}
 	x := s.game.x[:len(tb.issues)]

@@ -83,7 +83,7 @@ func (s *State) respond(a, t, r int, x []float64) (ok bool, u, res, p float64) {
 	u, bad := s.utility(a, t, x)
 	res = s.reservation(a, t, r)
 	// Always draw, so a replicate's stream does not depend on red lines.
-	draw := s.rng.Float64()
+	draw := s.trng[t].Float64()
 	if bad {
 		return false, u, res, 0
 	}
@@ -234,7 +234,7 @@ func (s *State) decide(i, t, r int, x []float64) bool {
 			res := s.reservation(in.electorate, t, r)
 			p = logistic(logit(p) + s.vals[in.slope]*(u-res))
 		}
-		return s.rng.Float64() < p
+		return s.trng[t].Float64() < p
 	}
 	passed := true
 	for j, a := range in.members {
@@ -242,13 +242,13 @@ func (s *State) decide(i, t, r int, x []float64) bool {
 		var u, res, p float64
 		if in.yesP[j] != none {
 			p = s.yes[i][j]
-			yes = s.rng.Float64() < p
+			yes = s.trng[t].Float64() < p
 		} else {
 			yes, u, res, p = s.respond(a, t, r, x)
 		}
 		silent := false
 		if !yes && in.silence {
-			silent = s.rng.Float64() < s.silence[i][j]
+			silent = s.trng[t].Float64() < s.silence[i][j]
 		}
 		if s.tr != nil {
 			s.ev = blank(r, TraceVote)

@@ -65,6 +65,9 @@ type Model struct {
 	maxIssues  int     // most issues of any table, deferred ones included
 	defers     []deferral
 	logT       []float64 // log(r/H) for r = 0..H, for concession curves
+	// Stream keys of every parameter slot (by its path), table, linkage
+	// and shock (by its id): see State.
+	paramKey, tableKey, linkKey, shockKey []uint64
 	// curves[slot], for a concession shape e fixed at a value, holds
 	// exp(log(r/H)/e) for r = 0..H followed by e itself; nil otherwise.
 	curves [][]float64
@@ -493,6 +496,18 @@ func (c *compiler) compile() error {
 		m.tables[co.table].outcomes = append(m.tables[co.table].outcomes, i)
 	}
 	m.draws = m.params
+	for _, n := range m.paramNames {
+		m.paramKey = append(m.paramKey, streamKey("param", n))
+	}
+	for _, id := range m.Tables {
+		m.tableKey = append(m.tableKey, streamKey("table", id))
+	}
+	for _, id := range m.Links {
+		m.linkKey = append(m.linkKey, streamKey("linkage", id))
+	}
+	for _, id := range m.ShockIDs {
+		m.shockKey = append(m.shockKey, streamKey("shock", id))
+	}
 	m.curves = make([][]float64, len(m.params))
 	for _, st := range m.stances {
 		if !st.has || st.e == none || m.params[st.e].Dist != models.DistConst || m.curves[st.e] != nil {

@@ -21,3 +21,19 @@ func Stream(seed uint64, key string, i uint64) (uint64, uint64) {
 	k := splitmix64(h.Sum64())
 	return splitmix64(seed ^ k), splitmix64(i + splitmix64(k^seed))
 }
+
+// streamKey is the key of a component's stream: a table, linkage, shock or
+// parameter named id.
+func streamKey(kind, id string) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(kind))
+	h.Write([]byte{0})
+	h.Write([]byte(id))
+	return splitmix64(h.Sum64())
+}
+
+// sub returns the PCG seed pair of the component with stream key k within
+// the replicate whose seed pair is (s1, s2).
+func sub(s1, s2, k uint64) (uint64, uint64) {
+	return splitmix64(s1 ^ k), splitmix64(s2 + k)
+}

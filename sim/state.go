@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/negsim/negsim/agents"
+	"github.com/negsim/negsim/models"
 )
 
 // Table statuses.
@@ -36,10 +37,20 @@ type Result struct {
 // State is one goroutine's working memory for running replicates of a Model.
 // It is reused across replicates; Run allocates nothing.
 type State struct {
-	m   *Model
-	pcg *rand.PCG
-	rng *rand.Rand
-	tr  Tracer
+	m  *Model
+	tr Tracer
+
+	// Each component draws from its own stream (§4.2): one generator
+	// reseeded for every parameter slot, and one per table, linkage and
+	// shock, so that a variant that adds, removes or skips one of them
+	// shifts no other's numbers.
+	ppcg       *rand.PCG
+	prng       *rand.Rand
+	tpcg, lpcg []rand.PCG // per table, per linkage
+	spcg       []rand.PCG // per shock
+	trng       []*rand.Rand
+	lrng       []*rand.Rand
+	srng       []*rand.Rand
 
 	vals            []float64
 	ideal, sal      []float64 // [actor*nIssues+issue]
@@ -65,6 +76,8 @@ type State struct {
 	ev                                                         TraceEvent
 	game                                                       gameScratch
 
+	seed1, seed2 uint64 // the replicate's seed pair
+
 	res Result
 }
 
@@ -73,7 +86,7 @@ func NewState(m *Model) *State {
 	nA, nI, nT := len(m.Actors), len(m.Issues), len(m.Tables)
 	k := max(m.maxIssues, 1)
 	f := func(n int) []float64 { return make([]float64, n) }
-	s := &State{m: m, pcg: rand.NewPCG(0, 0),
+	s := &State{m: m, ppcg: rand.NewPCG(0, 0),
 		vals: f(len(m.params)), ideal: f(nA * nI), sal: f(nA * nI), lo: f(nA * nI), hi: f(nA * nI),
 		resShift: f(nA * nT), bonus: f(nA * nT), pass: f(len(m.insts)), pos: f(nI),
 		prospect: f(len(m.defers) * nA), below: make([]bool, nT), fin: make([]bool, nT),
@@ -81,7 +94,10 @@ func NewState(m *Model) *State {
 		demand: f(nT * nA), fired: make([]bool, len(m.links)), eventRound: make([]int, len(m.events)),
 		offer: f(k), target: f(k), own: f(k), fLo: f(k), fHi: f(k), oLo: f(k), oHi: f(k), xi: f(k), id: f(k), sa: f(k), wanted: f(k),
 	}
-	s.rng = rand.New(s.pcg)
+	s.prng = rand.New(s.ppcg)
+	s.tpcg, s.trng = newStreams(nT)
+	s.lpcg, s.lrng = newStreams(len(m.links))
+	s.spcg, s.srng = newStreams(len(m.shocks))
 	for _, in := range m.insts {
 		s.silence = append(s.silence, f(len(in.members)))
 		s.yes = append(s.yes, f(len(in.members)))
@@ -91,6 +107,14 @@ func NewState(m *Model) *State {
 	s.res = Result{OutcomeRound: make([]int, len(m.outcomes)), BelowReservation: make([]bool, len(m.outcomes)),
 		Final: s.pos, Params: s.vals}
 	return s
+}
+
+func newStreams(n int) ([]rand.PCG, []*rand.Rand) {
+	pcg, rng := make([]rand.PCG, n), make([]*rand.Rand, n)
+	for i := range pcg {
+		rng[i] = rand.New(&pcg[i])
+	}
+	return pcg, rng
 }
 
 // Model returns the model the State runs.
@@ -108,9 +132,14 @@ func (s *State) val(slot int, def float64) float64 {
 func (s *State) reset() {
 	m := s.m
 	for i := range m.draws {
-		s.vals[i] = m.draws[i].Sample(s.rng)
-		if m.pinned != nil && m.pinned[i] {
+		switch {
+		case m.pinned != nil && m.pinned[i]:
 			s.vals[i] = m.params[i].Args[0]
+		case m.draws[i].Dist == models.DistConst:
+			s.vals[i] = m.draws[i].Args[0]
+		default:
+			s.ppcg.Seed(sub(s.seed1, s.seed2, m.paramKey[i]))
+			s.vals[i] = m.draws[i].Sample(s.prng)
 		}
 	}
 	for i := range s.pos {
@@ -167,7 +196,17 @@ func (s *State) reset() {
 // Run runs one replicate from the generator seeded with (seed, stream) and
 // returns its Result, valid until the next Run. tr may be nil.
 func (s *State) Run(seed, stream uint64, tr Tracer) *Result {
-	s.pcg.Seed(seed, stream)
+	m0 := s.m
+	s.seed1, s.seed2 = seed, stream
+	for t := range s.tpcg {
+		s.tpcg[t].Seed(sub(seed, stream, m0.tableKey[t]))
+	}
+	for l := range s.lpcg {
+		s.lpcg[l].Seed(sub(seed, stream, m0.linkKey[l]))
+	}
+	for i := range s.spcg {
+		s.spcg[i].Seed(sub(seed, stream, m0.shockKey[i]))
+	}
 	s.tr = tr
 	s.reset()
 	m := s.m
@@ -176,7 +215,7 @@ func (s *State) Run(seed, stream uint64, tr Tracer) *Result {
 	for ; r < m.Horizon; r++ {
 		for i := range m.shocks {
 			sh := &m.shocks[i]
-			if r >= sh.from && r <= sh.to && s.rng.Float64() < s.vals[sh.perRound] {
+			if r >= sh.from && r <= sh.to && s.srng[i].Float64() < s.vals[sh.perRound] {
 				if s.tr != nil {
 					s.ev = blank(r, TraceShock)
 					s.ev.Shock = i
@@ -317,7 +356,7 @@ func (s *State) fire(e, r int) {
 			continue
 		}
 		s.fired[l] = true
-		ok := lk.prob == none || s.rng.Float64() < s.vals[lk.prob]
+		ok := lk.prob == none || s.lrng[l].Float64() < s.vals[lk.prob]
 		if s.tr != nil {
 			s.ev = blank(r, TraceLinkage)
 			s.ev.Linkage, s.ev.Accept = l, ok
