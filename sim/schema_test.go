@@ -79,6 +79,30 @@ var reportingOnly = []struct {
 		fixture: "mediated.yaml", variant: "soft", mut: []string{"assumption: soft reading", "assumption: another reading"}},
 }
 
+// ignoredHere lists fields that the documentation says a configuration
+// does not read; TestSchemaIgnoredHere checks that the mutation, applied
+// after setup, leaves the behaviour unchanged.
+var ignoredHere = []struct {
+	name, stated string
+	fixture      string
+	setup, mut   []string
+}{
+	{name: "noise under rule threshold", stated: "docs/SCENARIO-FORMAT.md (noise: required for logit and probit), docs/MODEL.md §3.3: the threshold rule ignores it",
+		fixture: "mediated.yaml", setup: []string{"rule: logit", "rule: threshold"},
+		mut: []string{"noise: {value: 0.05, assumption: a noise}", "noise: {value: 0.5, assumption: a noise}"}},
+	{name: "max_concession of a signatory", stated: "docs/SCENARIO-FORMAT.md: max_concession, mediators only",
+		fixture: "mediated.yaml", mut: []string{"bonus: {value: 0.02, assumption: a bonus}", "bonus: {value: 0.02, assumption: a bonus}\n        max_concession: {value: 0.1, assumption: t}"}},
+	{name: "discount at a mediated table", stated: "docs/SCENARIO-FORMAT.md: discount, games",
+		fixture: "mediated.yaml", mut: []string{"bonus: {value: 0.02, assumption: a bonus}", "bonus: {value: 0.02, assumption: a bonus}\n        discount: {value: 0.5, assumption: t}"}},
+	{name: "silence_prob without silence", stated: "models/scenario.go (Institution.Silence enables the silence procedure)",
+		fixture: "mediated.yaml", setup: []string{"silence: true", "silence: false"},
+		mut: []string{"silence_prob: {c: {value: 0.6", "silence_prob: {c: {value: 0.1"}},
+	{name: "power at an alternating table", stated: "docs/MODEL.md §6.1 (alternating: the players propose in turn; power recognises only legislative and majority proposers)",
+		fixture: "games.yaml", mut: []string{"power: {value: 1, assumption: unused by the alternating protocol}\n    positions: {share_a", "power: {value: 7, assumption: unused by the alternating protocol}\n    positions: {share_a"}},
+	{name: "discount of a tactic player", stated: "docs/SCENARIO-FORMAT.md, docs/MODEL.md §6.1: strategy tactic plays the time-dependent tactic",
+		fixture: "games.yaml", mut: []string{"discount: {value: 0.9, assumption: read only by spe}", "discount: {value: 0.2, assumption: read only by spe}"}},
+}
+
 // schemaCase is one mutation of a behavioural field. The fixture, with
 // setup applied, is the baseline; mut is applied on top of it. Both must
 // validate, and the fingerprints of their replicates must differ. exact,
@@ -205,6 +229,7 @@ func behavioural() []schemaCase {
 		med("shocks.*.per_round", "per_round: {value: 0.1, assumption: crisis rate}", "per_round: {value: 0.4, assumption: crisis rate}"),
 		med("shocks.*.from", "from: 1, to: 8", "from: 4, to: 8").check(checkShockWindow(4, 8)),
 		med("shocks.*.to", "from: 1, to: 8", "from: 1, to: 3").check(checkShockWindow(1, 3)),
+		med("shocks.*.to", "from: 1, to: 8", "from: 0, to: 0").named("zero is round 0 alone").check(checkShockWindow(0, 0)),
 		med("shocks.*.to", "from: 1, to: 8}", "from: 1}").named("absent is the last round").check(checkShockWindow(1, 11)),
 
 		med("outcomes.*.table", "deal: {label: Main deal, table: main}", "deal: {label: Main deal, table: interim}"),
@@ -214,6 +239,18 @@ func behavioural() []schemaCase {
 		med("outcomes.*.conditions[*].issue", "[{issue: admin, min: 40", "[{issue: land, min: 40"),
 		med("outcomes.*.conditions[*].min", "[{issue: admin, min: 40", "[{issue: admin, min: 55"),
 		med("outcomes.*.conditions[*].max", "min: 40, max: 80}", "min: 40, max: 58}"),
+
+		// Each kind of effect is read: its shift changes the behaviour
+		// (docs/MODEL.md §3.6, the table of fields).
+		med("linkages.*.effects[*].shift", "field: bonus, shift: {value: 0.02", "field: bonus, shift: {value: 0.1").named("bonus"),
+		med("linkages.*.effects[*].shift", "field: ideal, shift: {value: -20", "field: ideal, shift: {value: 0").named("ideal"),
+		med("linkages.*.effects[*].shift", "field: salience, shift: {value: -0.3", "field: salience, shift: {value: 0").named("salience"),
+		med("linkages.*.effects[*].shift", "field: yes, shift: {value: -0.3", "field: yes, shift: {value: 0").named("yes"),
+		med("linkages.*.effects[*].shift", "field: silence, shift: {value: 0.2", "field: silence, shift: {value: 0").named("silence"),
+		med("linkages.*.effects[*].shift", "group: residents, field: pass, shift: {value: 0.05", "group: residents, field: pass, shift: {value: 0.3").named("group pass"),
+		med("linkages.*.effects[*].shift", "{institution: vote, field: pass, shift: {value: -0.1", "{institution: vote, field: pass, shift: {value: 0").named("pass"),
+		med("linkages.*.effects[*].shift", "field: prospect, shift: {value: 10", "field: prospect, shift: {value: 0").named("prospect"),
+		med("linkages.*.effects[*].shift", "shift: {value: 1, assumption: block shift}", "shift: {value: 4, assumption: block shift}").named("block"),
 
 		{path: "variants.*.extends", fixture: "mediated.yaml", variant: "plan", mut: []string{"extends: [soft]", "extends: []"}},
 		{path: "variants.*.patch", fixture: "mediated.yaml", variant: "soft", mut: []string{"reservation: {value: 0.6, assumption: softer}", "reservation: {value: 0.5, assumption: softer}"}},
@@ -345,6 +382,21 @@ func TestSchemaReportingOnly(t *testing.T) {
 			after := schemaModel(t, r.fixture, mutated, r.variant)
 			if schemaCachedFingerprint(doc, r.variant, before) != schemaCachedFingerprint(mutated, r.variant, after) {
 				t.Fatalf("%s is listed as reporting-only, but replacing %q with %q in testdata/schema/%s changes the behaviour", r.path, r.mut[0], r.mut[1], r.fixture)
+			}
+		})
+	}
+}
+
+func TestSchemaIgnoredHere(t *testing.T) {
+	for _, c := range ignoredHere {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			base := schemaEdit(t, schemaFixture(t, c.fixture), c.setup)
+			mutated := schemaEdit(t, base, c.mut)
+			before := schemaModel(t, c.fixture, base, "")
+			after := schemaModel(t, c.fixture, mutated, "")
+			if schemaCachedFingerprint(base, "", before) != schemaCachedFingerprint(mutated, "", after) {
+				t.Fatalf("%s: %s, yet replacing %q with %q in testdata/schema/%s changes the behaviour", c.name, c.stated, c.mut[0], c.mut[1], c.fixture)
 			}
 		})
 	}
