@@ -5,10 +5,13 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io"
+	"math"
 	"os"
 	"reflect"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -19,7 +22,9 @@ import (
 // parsing so that a wrong path cannot exhaust memory.
 const MaxFileSize = 4 << 20
 
-// Load reads, parses and validates the scenario file at path.
+// Load reads, parses and validates the scenario file at path. It reads at
+// most MaxFileSize+1 bytes whatever the file is (a character device or a
+// FIFO reports no useful size), so a wrong path cannot exhaust memory.
 func Load(path string) (*Scenario, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -33,36 +38,69 @@ func Load(path string) (*Scenario, error) {
 	if st.IsDir() {
 		return nil, Problems{{File: path, Msg: "is a directory, want a YAML scenario file"}}
 	}
-	if st.Size() > MaxFileSize {
+	if st.Mode().IsRegular() && st.Size() > MaxFileSize {
 		return nil, Problems{{File: path, Msg: fmt.Sprintf("is %d bytes; a scenario may be at most %d bytes", st.Size(), MaxFileSize)}}
 	}
-	data, err := os.ReadFile(path)
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
 	if err != nil {
 		return nil, fmt.Errorf("scenario: %w", err)
+	}
+	if len(data) > MaxFileSize {
+		what := "file"
+		switch m := st.Mode(); {
+		case m&os.ModeCharDevice != 0:
+			what = "character device"
+		case m&os.ModeDevice != 0:
+			what = "device"
+		case m&os.ModeNamedPipe != 0:
+			what = "named pipe"
+		case m&os.ModeSocket != 0:
+			what = "socket"
+		}
+		return nil, Problems{{File: path, Msg: fmt.Sprintf("is a %s that gave more than %d bytes (reading stopped there); a scenario may be at most %d bytes", what, MaxFileSize, MaxFileSize)}}
 	}
 	return Parse(path, data)
 }
 
 // Parse parses and validates a scenario held in memory; name is used in
-// error messages.
+// error messages. The file must hold one YAML document; aliases and merge
+// keys (<<) are resolved before the schema is checked, so a key an alias
+// carries is checked where the alias is used.
 func Parse(name string, data []byte) (*Scenario, error) {
 	switch {
 	case len(data) > MaxFileSize:
 		return nil, Problems{{File: name, Msg: fmt.Sprintf("is %d bytes; a scenario may be at most %d bytes", len(data), MaxFileSize)}}
-	case len(bytes.TrimSpace(data)) == 0:
+	case len(bytes.TrimSpace(bytes.TrimPrefix(data, []byte("\ufeff")))) == 0:
 		return nil, Problems{{File: name, Msg: "is empty; want a YAML scenario with name, horizon, actors, issues, tables and outcomes"}}
 	case bytes.IndexByte(data, 0) >= 0 || !utf8.Valid(data):
-		return nil, Problems{{File: name, Msg: "is binary, not UTF-8 YAML text"}}
+		return nil, binaryProblem(name, data)
 	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
+	if err := dec.Decode(&doc); err != nil {
 		return nil, Problems{yamlProblem(name, err)}
 	}
 	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
 		return nil, Problems{{File: name, Line: doc.Line, Msg: "top level must be a mapping with name, horizon, actors, issues, tables and outcomes"}}
 	}
-	root := doc.Content[0]
-	s, err := decode(name, root)
+	var next yaml.Node
+	switch err := dec.Decode(&next); {
+	case err == io.EOF:
+	case err != nil:
+		line := secondDocLine(data, doc.Content[0].Line)
+		if line == 0 {
+			line = yamlProblem(name, err).Line
+		}
+		return nil, Problems{{File: name, Line: line, Msg: "a second YAML document begins here (after ---); a scenario file holds one document: remove it or put it in its own file"}}
+	default:
+		return nil, Problems{{File: name, Line: next.Line, Msg: "a second YAML document begins here (after ---); a scenario file holds one document: remove it or put it in its own file"}}
+	}
+	x := &expander{file: name, from: map[*yaml.Node]string{}}
+	root := x.expand(doc.Content[0], 0)
+	if len(x.ps) > 0 {
+		return nil, x.ps
+	}
+	s, err := decodeNotes(name, root, x.from)
 	if err != nil {
 		return nil, err
 	}
@@ -73,10 +111,48 @@ func Parse(name string, data []byte) (*Scenario, error) {
 	return s, nil
 }
 
-// decode checks field names against the schema and decodes root.
+// binaryProblem locates the first NUL byte or invalid UTF-8 sequence.
+func binaryProblem(name string, data []byte) Problems {
+	i := 0
+	for i < len(data) {
+		r, n := utf8.DecodeRune(data[i:])
+		if r == 0 || (r == utf8.RuneError && n <= 1) {
+			break
+		}
+		i += n
+	}
+	line := 1 + bytes.Count(data[:i], []byte("\n"))
+	if bytes.IndexByte(data[:i], '\n') < 0 {
+		line = 1 + bytes.Count(data[:i], []byte("\r"))
+	}
+	return Problems{{File: name, Line: line, Msg: fmt.Sprintf("is binary, not UTF-8 YAML text (byte %d, 0x%02x, is not UTF-8 text)", i+1, data[i])}}
+}
+
+// secondDocLine returns the line of the first document marker (---) after
+// line first, where the first document's content begins; 0 if there is none.
+// A --- at the start of a line can only be a document marker.
+func secondDocLine(data []byte, first int) int {
+	lines := strings.Split(strings.NewReplacer("\r\n", "\n", "\r", "\n").Replace(string(data)), "\n")
+	for i := first; i < len(lines); i++ {
+		if l := lines[i]; l == "---" || strings.HasPrefix(l, "--- ") || strings.HasPrefix(l, "---\t") {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// decode checks field names and scalar types against the schema and
+// decodes root, which holds no aliases or merge keys.
 func decode(name string, root *yaml.Node) (*Scenario, error) {
+	return decodeNotes(name, root, nil)
+}
+
+// decodeNotes is decode with notes on nodes copied from an anchor, which
+// the schema's messages add.
+func decodeNotes(name string, root *yaml.Node, from map[*yaml.Node]string) (*Scenario, error) {
 	var ps Problems
-	checkFields(name, root, reflect.TypeFor[Scenario](), "", &ps)
+	c := &schemaChecker{file: name, from: from, ps: &ps}
+	c.check(root, reflect.TypeFor[Scenario](), reflect.TypeFor[Scenario](), "", "")
 	if len(ps) > 0 {
 		return nil, ps
 	}
@@ -86,6 +162,171 @@ func decode(name string, root *yaml.Node) (*Scenario, error) {
 	}
 	s.File, s.root = name, root
 	return s, nil
+}
+
+// MaxAliasNodes bounds the nodes that aliases may copy into a scenario, so
+// that a few nested aliases cannot expand a small file exponentially.
+const MaxAliasNodes = 1 << 20
+
+// expander resolves aliases and merge keys (<<) into a tree with neither.
+// Subtrees without them are shared, not copied. A node copied from an
+// anchor takes the line of the alias that copies it, and from records which
+// anchor it came from, for messages.
+type expander struct {
+	file   string
+	copied int
+	from   map[*yaml.Node]string
+	active []*yaml.Node // anchors being expanded, to refuse an alias to itself
+	ps     Problems
+}
+
+func (x *expander) fail(line int, format string, args ...any) {
+	if len(x.ps) < 20 {
+		x.ps = append(x.ps, Problem{File: x.file, Line: line, Msg: fmt.Sprintf(format, args...)})
+	}
+}
+
+// expand returns n with every alias replaced by a copy of its anchor and
+// every merge key replaced by the keys it merges. line, when not 0, is the
+// line of the alias n is copied for.
+func (x *expander) expand(n *yaml.Node, line int) *yaml.Node {
+	if n == nil || len(x.ps) > 0 {
+		return n
+	}
+	if n.Kind == yaml.AliasNode {
+		t := n.Alias
+		if t == nil {
+			x.fail(n.Line, "alias *%s names no anchor", n.Value)
+			return n
+		}
+		for _, a := range x.active {
+			if a == t {
+				x.fail(n.Line, "alias *%s is used inside its own anchor (line %d): it would be infinite", n.Value, t.Line)
+				return n
+			}
+		}
+		at := line
+		if at == 0 {
+			at = n.Line
+		}
+		x.active = append(x.active, t)
+		c := x.copyOf(t, at, fmt.Sprintf("from the anchor &%s at line %d", t.Anchor, t.Line))
+		x.active = x.active[:len(x.active)-1]
+		return c
+	}
+	if line == 0 && !needsExpansion(n) {
+		return n
+	}
+	c := *n
+	if line != 0 {
+		c.Line, c.Anchor = line, ""
+		x.copied++
+		if x.copied > MaxAliasNodes {
+			x.fail(line, "aliases expand to more than %d nodes; write the repeated parts out, or nest fewer aliases", MaxAliasNodes)
+			return n
+		}
+	}
+	c.Content = make([]*yaml.Node, 0, len(n.Content))
+	if n.Kind != yaml.MappingNode {
+		for _, k := range n.Content {
+			c.Content = append(c.Content, x.expand(k, line))
+		}
+		return &c
+	}
+	explicit := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if !isMerge(n.Content[i]) {
+			explicit[n.Content[i].Value] = true
+		}
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if !isMerge(k) {
+			c.Content = append(c.Content, x.expand(k, line), x.expand(v, line))
+			continue
+		}
+		// YAML merge: the mapping's own keys override merged ones, and an
+		// earlier mapping of a merged list overrides a later one.
+		src := x.expand(v, line)
+		var maps []*yaml.Node
+		switch src.Kind {
+		case yaml.MappingNode:
+			maps = []*yaml.Node{src}
+		case yaml.SequenceNode:
+			maps = src.Content
+		}
+		for _, m := range maps {
+			if m.Kind != yaml.MappingNode {
+				x.fail(k.Line, "merge key << takes a mapping or a list of mappings (an alias to an anchored mapping), not a %s", kindName(m.Kind))
+				return &c
+			}
+		}
+		if len(maps) == 0 {
+			x.fail(k.Line, "merge key << takes a mapping or a list of mappings (an alias to an anchored mapping), not a %s", kindName(src.Kind))
+			return &c
+		}
+		for _, m := range maps {
+			for j := 0; j+1 < len(m.Content); j += 2 {
+				mk := m.Content[j]
+				if explicit[mk.Value] {
+					continue
+				}
+				explicit[mk.Value] = true
+				c.Content = append(c.Content, mk, m.Content[j+1])
+			}
+		}
+	}
+	return &c
+}
+
+// copyOf expands the anchored node t as used by an alias at line.
+func (x *expander) copyOf(t *yaml.Node, line int, note string) *yaml.Node {
+	c := x.expand(t, line)
+	var mark func(n *yaml.Node)
+	mark = func(n *yaml.Node) {
+		if _, ok := x.from[n]; ok {
+			return
+		}
+		x.from[n] = note
+		for _, k := range n.Content {
+			mark(k)
+		}
+	}
+	if len(x.ps) == 0 {
+		mark(c)
+	}
+	return c
+}
+
+func isMerge(k *yaml.Node) bool {
+	return k.Kind == yaml.ScalarNode && k.Tag == "!!merge"
+}
+
+// needsExpansion reports whether n's subtree holds an alias or a merge key.
+func needsExpansion(n *yaml.Node) bool {
+	if n.Kind == yaml.AliasNode {
+		return true
+	}
+	for _, k := range n.Content {
+		if isMerge(k) || needsExpansion(k) {
+			return true
+		}
+	}
+	return false
+}
+
+func kindName(k yaml.Kind) string {
+	switch k {
+	case yaml.MappingNode:
+		return "mapping"
+	case yaml.SequenceNode:
+		return "list"
+	case yaml.ScalarNode:
+		return "single value"
+	case yaml.AliasNode:
+		return "alias"
+	}
+	return "document"
 }
 
 var yamlLine = regexp.MustCompile(`line (\d+): `)
@@ -108,36 +349,61 @@ var nodeType = reflect.TypeFor[yaml.Node]()
 var paramType = reflect.TypeFor[Param]()
 
 // checkFields reports every mapping key that the schema type t does not know,
-// with its line, so that a typo is never silently ignored.
+// and every value of the wrong kind, with its line, so that a typo or a
+// fractional count is never silently ignored or truncated.
 func checkFields(file string, n *yaml.Node, t reflect.Type, path string, ps *Problems) {
+	c := &schemaChecker{file: file, ps: ps}
+	c.check(n, t, nil, "", path)
+}
+
+type schemaChecker struct {
+	file string
+	from map[*yaml.Node]string // see expander
+	ps   *Problems
+}
+
+func (c *schemaChecker) add(n *yaml.Node, field, format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	if note, ok := c.from[n]; ok {
+		msg += " (" + note + ")"
+	}
+	*c.ps = append(*c.ps, Problem{File: c.file, Line: n.Line, Field: field, Msg: msg})
+}
+
+// check checks n against t; parent and tag name the struct field n is the
+// value of, for the allowed range of an integer.
+func (c *schemaChecker) check(n *yaml.Node, t reflect.Type, parent reflect.Type, tag, path string) {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
 	if n.Kind == yaml.AliasNode {
-		// The anchored node is checked where it is defined; following
-		// aliases here would let a small file expand exponentially.
+		// Parse resolves aliases first; a tree built elsewhere is checked
+		// where the anchor is defined, so that it cannot expand here.
 		return
 	}
+	null := n.Kind == yaml.ScalarNode && n.Tag == "!!null"
 	switch {
 	case t == nodeType:
 		return
 	case t == paramType:
 		if n.Kind == yaml.MappingNode {
-			checkFields(file, n, reflect.TypeFor[paramYAML](), path, ps)
+			c.check(n, reflect.TypeFor[paramYAML](), nil, "", path)
+		} else if n.Kind == yaml.SequenceNode {
+			c.add(n, path, "is a list; want a parameter such as {value: x, assumption: why} or {uniform: [min, max], source: {seed: file, quote: text}}")
 		}
+		return
+	case null:
 		return
 	case t.Kind() == reflect.Struct && strings.HasPrefix(t.Name(), "Map["):
 		if n.Kind != yaml.MappingNode {
-			return // reported by the decoder
+			c.add(n, path, "is a %s; want a mapping of id: entry", kindName(n.Kind))
+			return
 		}
 		vt, _ := t.FieldByName("Vals")
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			checkFields(file, n.Content[i+1], vt.Type.Elem(), join(path, n.Content[i].Value), ps)
+			c.check(n.Content[i+1], vt.Type.Elem(), nil, "", join(path, n.Content[i].Value))
 		}
 	case t.Kind() == reflect.Struct:
-		if n.Kind != yaml.MappingNode {
-			return
-		}
 		known := map[string]bool{}
 		var names []string
 		for i := range t.NumField() {
@@ -147,25 +413,108 @@ func checkFields(file string, n *yaml.Node, t reflect.Type, path string, ps *Pro
 				names = append(names, tag)
 			}
 		}
+		sort.Strings(names)
+		if n.Kind != yaml.MappingNode {
+			c.add(n, path, "is a %s; want a mapping with some of: %s", kindName(n.Kind), strings.Join(names, ", "))
+			return
+		}
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k := n.Content[i].Value
 			if !known[k] {
-				sort.Strings(names)
-				*ps = append(*ps, Problem{File: file, Line: n.Content[i].Line, Field: join(path, k),
-					Msg: fmt.Sprintf("unknown field; allowed here: %s", strings.Join(names, ", "))})
+				c.add(n.Content[i], join(path, k), "unknown field; allowed here: %s", strings.Join(names, ", "))
 				continue
 			}
 			f, _ := fieldByTag(t, k)
-			checkFields(file, n.Content[i+1], f.Type, join(path, k), ps)
+			c.check(n.Content[i+1], f.Type, t, k, join(path, k))
 		}
 	case t.Kind() == reflect.Slice:
 		if n.Kind != yaml.SequenceNode {
+			c.add(n, path, "is a %s; want a list [a, b, ...]", kindName(n.Kind))
 			return
 		}
-		for i, c := range n.Content {
-			checkFields(file, c, t.Elem(), fmt.Sprintf("%s[%d]", path, i), ps)
+		for i, e := range n.Content {
+			c.check(e, t.Elem(), nil, "", fmt.Sprintf("%s[%d]", path, i))
+		}
+	case t.Kind() == reflect.Map:
+		if n.Kind != yaml.MappingNode {
+			c.add(n, path, "is a %s; want a mapping", kindName(n.Kind))
+			return
+		}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i]
+			c.check(k, t.Key(), nil, "", path+" key")
+			c.check(n.Content[i+1], t.Elem(), nil, "", join(path, k.Value))
+		}
+	case t.Kind() == reflect.Int:
+		if n.Kind != yaml.ScalarNode {
+			c.add(n, path, "is a %s; want a whole number (%s)", kindName(n.Kind), intRange(parent, tag))
+			return
+		}
+		switch n.Tag {
+		case "!!int":
+			var i int64
+			if err := n.Decode(&i); err != nil {
+				c.add(n, path, "is %s, too large; want a whole number (%s)", n.Value, intRange(parent, tag))
+			}
+		case "!!float":
+			var f float64
+			if err := n.Decode(&f); err != nil || f != math.Trunc(f) || math.Abs(f) > 1<<53 {
+				c.add(n, path, "is %s, not a whole number; want a whole number (%s)", n.Value, intRange(parent, tag))
+			}
+		default:
+			c.add(n, path, "is %s, %s; want a whole number (%s)", quoteValue(n), tagName(n), intRange(parent, tag))
+		}
+	case t.Kind() == reflect.Float64:
+		if n.Kind != yaml.ScalarNode {
+			c.add(n, path, "is a %s; want a number", kindName(n.Kind))
+			return
+		}
+		if n.Tag != "!!int" && n.Tag != "!!float" {
+			c.add(n, path, "is %s, %s; want a number", quoteValue(n), tagName(n))
+		}
+	case t.Kind() == reflect.Bool:
+		if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
+			c.add(n, path, "is %s; want true or false", quoteValue(n))
+		}
+	case t.Kind() == reflect.String:
+		if n.Kind != yaml.ScalarNode {
+			c.add(n, path, "is a %s; want a single value (an id or a text)", kindName(n.Kind))
 		}
 	}
+}
+
+func quoteValue(n *yaml.Node) string {
+	if n.Kind != yaml.ScalarNode {
+		return "a " + kindName(n.Kind)
+	}
+	return strconv.Quote(n.Value)
+}
+
+func tagName(n *yaml.Node) string {
+	switch n.Tag {
+	case "!!str":
+		return "a string"
+	case "!!bool":
+		return "a boolean"
+	case "!!int", "!!float":
+		return "a number"
+	}
+	return "a " + strings.TrimPrefix(n.Tag, "!!")
+}
+
+// intRange names the allowed range of an integer field, for messages.
+func intRange(parent reflect.Type, tag string) string {
+	switch {
+	case parent == reflect.TypeFor[Scenario]() && tag == "horizon":
+		return fmt.Sprintf("1 to %d rounds", MaxHorizon)
+	case parent == reflect.TypeFor[Table]() && tag == "quota":
+		return "1 to the number of players"
+	case parent == reflect.TypeFor[Shock]() && tag == "from":
+		return "a round, 0 to horizon-1"
+	case parent == reflect.TypeFor[Shock]() && tag == "to":
+		return "a round, from to horizon-1"
+	}
+	return "an integer"
 }
 
 func fieldByTag(t reflect.Type, tag string) (reflect.StructField, bool) {

@@ -110,6 +110,45 @@ func (p *Param) UnmarshalYAML(n *yaml.Node) error {
 	return nil
 }
 
+// MinBetaShapeSum is the least α + β of a beta parameter. The sampler draws
+// Beta(α, β) as G_α / (G_α + G_β) from two gamma draws; a Gamma(a) draw
+// underflows to 0 with probability about 10^(−323 a) (measured with this
+// package's sampler: 0.024 at a = 0.005, 5.9e-4 at 0.01, 2e-7 at 0.02), and
+// when both do the draw is 0/0 = NaN. Beta(0.001, 0.001) was NaN in 22.5% of
+// a million draws, Beta(0.005, 0.005) in 0.06%, Beta(0.01, 0.01) in about
+// 1 in 3 million; at α + β ≥ 0.04 it is about 10^(−13) per draw.
+const MinBetaShapeSum = 0.04
+
+// MinTruncMass is the least probability a truncnormal's [min, max] may hold
+// under its untruncated normal (10⁻⁹ is the upper tail beyond 6 sd). The
+// sampler inverts the normal CDF between CDF(min) and CDF(max); in a far
+// upper tail both round to 1 and the draws collapse onto one bound.
+const MinTruncMass = 1e-9
+
+// truncMass is the normal(mu, sd) probability of [lo, hi], computed on the
+// side of the mean where it is accurate.
+func truncMass(mu, sd, lo, hi float64) float64 {
+	n := distuv.Normal{Mu: mu, Sigma: sd}
+	if lo > mu {
+		return n.Survival(lo) - n.Survival(hi)
+	}
+	return n.CDF(hi) - n.CDF(lo)
+}
+
+// shapeOK reports whether the Param's distribution and arguments are
+// well-formed, so that Bounds is meaningful.
+func (p Param) shapeOK() bool {
+	if !p.Set || distArity[p.Dist] == 0 || len(p.Args) != distArity[p.Dist] {
+		return false
+	}
+	for _, a := range p.Args {
+		if math.IsNaN(a) || math.IsInf(a, 0) {
+			return false
+		}
+	}
+	return len(p.numberProblems()) == 0
+}
+
 var distArity = map[string]int{
 	DistConst: 1, DistUniform: 2, DistTriangular: 3, DistBeta: 2, DistTruncNormal: 4, DistBernoulli: 1,
 }
@@ -148,7 +187,16 @@ func (p Param) Mean() float64 {
 	case DistBeta:
 		return a[0] / (a[0] + a[1])
 	case DistTruncNormal:
-		return p.truncNormal().Mean()
+		// The mean of the normal truncated to [min, max], not of the
+		// untruncated normal, which may lie outside the support.
+		n := p.truncNormal()
+		al, be := (a[2]-a[0])/a[1], (a[3]-a[0])/a[1]
+		std := distuv.UnitNormal
+		z := truncMass(0, 1, al, be)
+		if !(z > 0) {
+			return math.NaN()
+		}
+		return n.Mu + n.Sigma*(std.Prob(al)-std.Prob(be))/z
 	case DistBernoulli:
 		return a[0]
 	}
@@ -162,17 +210,12 @@ func (p Param) Random() bool {
 	return p.Dist != DistConst && lo != hi
 }
 
-// check returns the problems of the Param's shape and numbers, each phrased
-// with the allowed range. lo and hi bound every value the Param may take.
-func (p Param) check(lo, hi float64) []string {
-	if !p.Set {
-		return []string{"is required"}
-	}
-	if p.Dist == "" {
+// numberProblems returns the problems of the distribution's arguments: their
+// count, finiteness, order, and the limits within which its draws are finite
+// and exact.
+func (p Param) numberProblems() []string {
+	if distArity[p.Dist] == 0 {
 		return []string{"needs one of value, uniform, triangular, beta, truncnormal, bernoulli"}
-	}
-	if p.Dist == "ambiguous" {
-		return []string{"gives more than one distribution; give exactly one"}
 	}
 	var errs []string
 	if n := distArity[p.Dist]; len(p.Args) != n {
@@ -194,20 +237,55 @@ func (p Param) check(lo, hi float64) []string {
 			errs = append(errs, fmt.Sprintf("triangular needs min <= mode <= max, got %g, %g, %g", a[0], a[1], a[2]))
 		}
 	case DistBeta:
-		if a[0] <= 0 || a[1] <= 0 {
+		switch {
+		case a[0] <= 0 || a[1] <= 0:
 			errs = append(errs, fmt.Sprintf("beta shapes must be > 0, got %g, %g", a[0], a[1]))
+		case a[0]+a[1] < MinBetaShapeSum:
+			errs = append(errs, fmt.Sprintf("beta shapes %g, %g sum to %g; they must sum to at least %g, or draws can be NaN (both gamma draws underflow to 0)", a[0], a[1], a[0]+a[1], MinBetaShapeSum))
 		}
 	case DistTruncNormal:
-		if a[1] <= 0 {
+		switch {
+		case a[1] <= 0:
 			errs = append(errs, fmt.Sprintf("truncnormal sd must be > 0, got %g", a[1]))
-		}
-		if a[2] >= a[3] {
+		case a[2] >= a[3]:
 			errs = append(errs, fmt.Sprintf("truncnormal min %g must be < max %g", a[2], a[3]))
+		default:
+			if m := truncMass(a[0], a[1], a[2], a[3]); !(m >= MinTruncMass) {
+				errs = append(errs, fmt.Sprintf("truncnormal [%g, %g] holds %.3g of the normal's probability (mean %g, sd %g); it must hold at least %g (about 6 sd from the mean), or the sampler cannot draw from it", a[2], a[3], m, a[0], a[1], MinTruncMass))
+			}
 		}
 	case DistBernoulli:
 		if a[0] < 0 || a[0] > 1 {
 			errs = append(errs, fmt.Sprintf("bernoulli p %g outside [0, 1]", a[0]))
 		}
+	}
+	return errs
+}
+
+func finite(xs []float64) bool {
+	for _, x := range xs {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// check returns the problems of the Param's shape and numbers, each phrased
+// with the allowed range. lo and hi bound every value the Param may take.
+func (p Param) check(lo, hi float64) []string {
+	if !p.Set {
+		return []string{"is required"}
+	}
+	if p.Dist == "" {
+		return []string{"needs one of value, uniform, triangular, beta, truncnormal, bernoulli"}
+	}
+	if p.Dist == "ambiguous" {
+		return []string{"gives more than one distribution; give exactly one"}
+	}
+	errs := p.numberProblems()
+	if len(errs) > 0 && (distArity[p.Dist] != len(p.Args) || !finite(p.Args)) {
+		return errs
 	}
 	if len(errs) == 0 {
 		if l, h := p.Bounds(); l < lo || h > hi {

@@ -83,6 +83,12 @@ type Stance struct {
 	// Pmin and Pmax bound the share a tactic player demands (0–1).
 	Pmin *Param `yaml:"pmin"`
 	Pmax *Param `yaml:"pmax"`
+	// Indifferent declares that the actor, a signatory or voter here, has
+	// no position on any issue of the table on purpose: its utility is 1
+	// (plus any bonus) for every package, so it decides on its reservation
+	// alone. Without it such an actor is an error, since a missing position
+	// is more often an omission.
+	Indifferent bool `yaml:"indifferent"`
 }
 
 // Concession holds the time-dependent tactic's parameters: e (e < 1 Boulware,

@@ -82,17 +82,17 @@ func oneOf(x string, allowed []string) bool {
 func (s *Scenario) validate() Problems {
 	v := &validator{s: s}
 	if strings.TrimSpace(s.Name) == "" {
-		v.add(0, "name", "is required")
+		v.add(s.topLine("name"), "name", "is required")
 	}
 	if s.Horizon < 1 || s.Horizon > MaxHorizon {
-		v.add(0, "horizon", "is %d; allowed range is 1 to %d rounds", s.Horizon, MaxHorizon)
+		v.add(s.topLine("horizon"), "horizon", "is %d; allowed range is 1 to %d rounds", s.Horizon, MaxHorizon)
 	}
 	for _, sec := range []struct {
 		name string
 		n    int
 	}{{"actors", s.Actors.Len()}, {"issues", s.Issues.Len()}, {"tables", s.Tables.Len()}, {"outcomes", s.Outcomes.Len()}} {
 		if sec.n == 0 {
-			v.add(0, sec.name, "is required: give at least one")
+			v.add(s.topLine(sec.name), sec.name, "is required: give at least one")
 		}
 	}
 	for i, id := range s.Sources.Keys {
@@ -110,10 +110,74 @@ func (s *Scenario) validate() Problems {
 	v.variants()
 	if d := s.DefaultVariant; d != "" && d != "base" {
 		for _, part := range strings.Split(d, "+") {
-			v.ref(0, "default_variant", "variant", part, s.Variants.Index, s.Variants.Keys)
+			v.ref(s.topLine("default_variant"), "default_variant", "variant", part, s.Variants.Index, s.Variants.Keys)
 		}
 	}
-	return v.ps
+	// A check reached from several places (an actor voting in two
+	// institutions) reports once.
+	out := v.ps[:0]
+	seen := map[Problem]bool{}
+	for _, p := range v.ps {
+		if !seen[p] {
+			seen[p] = true
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// topLine returns the line of a top-level key of the scenario file, or 0
+// when it is absent.
+func (s *Scenario) topLine(key string) int {
+	if s.root == nil {
+		return 0
+	}
+	for i := 0; i+1 < len(s.root.Content); i += 2 {
+		if s.root.Content[i].Value == key {
+			return s.root.Content[i].Line
+		}
+	}
+	return 0
+}
+
+// ids reports every id that a list names more than once: a list of ids is a
+// set, and a repeat would count one actor or institution twice.
+func (v *validator) ids(line int, f, what string, ids []string) {
+	first := map[string]int{}
+	for j, id := range ids {
+		if i, dup := first[id]; dup {
+			v.add(line, fmt.Sprintf("%s[%d]", f, j), "repeats %q (already %s[%d]); %s is a set: name each %s once", id, f, i, f, what)
+			continue
+		}
+		first[id] = j
+	}
+}
+
+// events reports every event that a list names more than once.
+func (v *validator) events(line int, f string, es []EventRef) {
+	for j := range es {
+		for i := range j {
+			if es[i] == es[j] {
+				v.add(line, fmt.Sprintf("%s[%d]", f, j), "repeats the event of %s[%d]; %s is a set: name each event once", f, i, f)
+				break
+			}
+		}
+	}
+}
+
+// ordered reports a pair of parameters lo ≤ hi whose supports overlap so
+// that a draw of lo can exceed a draw of hi: every value lo can take must
+// lie at or below every value hi can take.
+func (v *validator) ordered(line int, f, loName, hiName string, lo, hi *Param, what string) {
+	if lo == nil || hi == nil || !lo.shapeOK() || !hi.shapeOK() {
+		return
+	}
+	_, loHi := lo.Bounds()
+	hiLo, _ := hi.Bounds()
+	if loHi > hiLo {
+		v.add(line, f, "%s can be as high as %g and %s as low as %g, so %s; the highest possible %s must be at or below the lowest possible %s",
+			loName, loHi, hiName, hiLo, what, loName, hiName)
+	}
 }
 
 func (v *validator) issues() {
@@ -142,6 +206,7 @@ func (v *validator) actors() {
 			v.param(pf+".salience", &p.Salience, 0, 1, pl)
 			v.optParam(pf+".min", p.Min, 0, 100, pl)
 			v.optParam(pf+".max", p.Max, 0, 100, pl)
+			v.ordered(pl, pf, "min", "max", p.Min, p.Max, "a replicate can draw red lines that no value of the issue satisfies")
 		}
 		for j, tid := range a.Tables.Keys {
 			st, sl, sf := &a.Tables.Vals[j], a.Tables.Lines[j], f+".tables."+tid
@@ -160,9 +225,14 @@ func (v *validator) actors() {
 			v.optParam(sf+".max_concession", st.MaxConcession, 0, 1, sl)
 			v.optParam(sf+".noise", st.Noise, 1e-6, 10, sl)
 			v.optParam(sf+".bonus", st.Bonus, -1, 1, sl)
+			v.optParam(sf+".breakdown", st.Breakdown, -1, 2, sl)
+			if st.Breakdown != nil && st.Proposer != "expected-utility" {
+				v.add(sl, sf+".breakdown", "is used only by proposer: expected-utility, not %q", ruleOrDefault(st.Proposer, "conceding"))
+			}
 			v.optParam(sf+".discount", st.Discount, 1e-9, 1, sl)
 			v.optParam(sf+".pmin", st.Pmin, 0, 1, sl)
 			v.optParam(sf+".pmax", st.Pmax, 0, 1, sl)
+			v.ordered(sl, sf, "pmin", "pmax", st.Pmin, st.Pmax, "a replicate can draw a tactic that demands more at its least than at its most")
 			if st.Rule != "" && !oneOf(st.Rule, AcceptRules) {
 				v.add(sl, sf+".rule", "is %q; allowed: %s", st.Rule, strings.Join(AcceptRules, ", "))
 			}
@@ -199,6 +269,9 @@ func (v *validator) tables() {
 		if nIssues == 0 {
 			v.add(line, f, "has no issues; give at least one issue with table: %s", id)
 		}
+		v.ids(line, f+".signatories", "signatory", t.Signatories)
+		v.ids(line, f+".players", "player", t.Players)
+		v.ids(line, f+".ratify", "institution", t.Ratify)
 		for j, a := range t.Signatories {
 			sf := fmt.Sprintf("%s.signatories[%d]", f, j)
 			if v.actor(line, sf, a) && t.Protocol == "mediated" {
@@ -206,6 +279,7 @@ func (v *validator) tables() {
 					v.add(line, sf, "%s signs at %s but has no actors.%s.tables.%s.reservation", a, id, a, id)
 				} else {
 					v.needNoise(line, sf, a, id, st)
+					v.needStake(line, sf, "signs", a, id, st)
 				}
 			}
 		}
@@ -251,6 +325,7 @@ func (v *validator) tables() {
 					v.add(line, rf, "member %s of %s votes on %s but has neither yes_prob nor actors.%s.tables.%s.reservation", m, inst, id, m, id)
 				} else {
 					v.needNoise(line, rf, m, id, st)
+					v.needStake(line, rf, "votes in "+inst, m, id, st)
 				}
 			}
 		}
@@ -258,6 +333,7 @@ func (v *validator) tables() {
 			v.deferral(line, fmt.Sprintf("%s.defers[%d]", f, j), id, &t.Defers[j])
 		}
 		if t.Opens != nil {
+			v.events(line, f+".opens.after", t.Opens.After)
 			for j := range t.Opens.After {
 				v.event(line, fmt.Sprintf("%s.opens.after[%d]", f, j), &t.Opens.After[j])
 			}
@@ -274,6 +350,53 @@ func (v *validator) needNoise(line int, f, actor, table string, st *Stance) {
 	}
 	v.add(line, f, "%s decides at %s by a %s rule but has no actors.%s.tables.%s.noise: give the decision noise (utility units, > 0), or rule: threshold",
 		actor, table, ruleName(st.Rule), actor, table)
+}
+
+func ruleOrDefault(r, def string) string {
+	if r == "" {
+		return def
+	}
+	return r
+}
+
+// needStake reports a signatory or voter with no position on any issue of
+// table and none on an issue the table defers: its utility would be 1 for
+// every package, which is almost always a position left out. A stance marked
+// indifferent says so on purpose, and then must not have such positions.
+func (v *validator) needStake(line int, f, does, actor, table string, st *Stance) {
+	s := v.s
+	a := s.Actors.Get(actor)
+	if a == nil {
+		return
+	}
+	var issues, held []string
+	for i, iid := range s.Issues.Keys {
+		if s.Issues.Vals[i].Table == table || s.deferralOf(table, iid) != nil {
+			issues = append(issues, iid)
+			if p := a.Positions.Get(iid); p != nil {
+				if _, hi := p.Salience.Bounds(); !p.Salience.shapeOK() || hi > 0 {
+					held = append(held, iid)
+				}
+			}
+		}
+	}
+	switch {
+	case len(held) == 0 && !st.Indifferent && len(issues) > 0:
+		v.add(line, f, "%s %s at %s but has no position with salience above 0 on any of its issues (%s) or the issues it defers, so its utility would be 1 for every package; give actors.%s.positions, or set actors.%s.tables.%s.indifferent: true",
+			actor, does, table, strings.Join(issues, ", "), actor, actor, table)
+	case len(held) > 0 && st.Indifferent:
+		v.add(s.Actors.Line(actor), "actors."+actor+".tables."+table+".indifferent", "is true but %s has positions on %s, issues of %s: remove indifferent or the positions",
+			actor, strings.Join(held, ", "), table)
+	}
+}
+
+func slicesContains(es []EventRef, e EventRef) bool {
+	for _, x := range es {
+		if x == e {
+			return true
+		}
+	}
+	return false
 }
 
 func ruleName(r string) string {
@@ -414,6 +537,14 @@ func (v *validator) linkages() {
 	for i, id := range s.Linkages.Keys {
 		l, line, f := &s.Linkages.Vals[i], s.Linkages.Lines[i], "linkages."+id
 		v.event(line, f+".when", &l.When)
+		v.events(line, f+".if", l.If)
+		v.events(line, f+".unless", l.Unless)
+		for _, e := range l.If {
+			if oneOf(e.Event, EventKinds) && slicesContains(l.Unless, e) {
+				v.add(line, f, "names the same event in if and unless: it could never act")
+				break
+			}
+		}
 		for j := range l.If {
 			v.event(line, fmt.Sprintf("%s.if[%d]", f, j), &l.If[j])
 		}
@@ -565,6 +696,7 @@ func (v *validator) variants() {
 		case vr.Source != nil && s.Sources.Index(vr.Source.Seed) < 0:
 			v.add(line, f+".source.seed", "%q is not listed under sources", vr.Source.Seed)
 		}
+		v.ids(line, f+".extends", "variant", vr.Extends)
 		for _, e := range vr.Extends {
 			v.ref(line, f+".extends", "variant", e, s.Variants.Index, s.Variants.Keys)
 		}
