@@ -5,6 +5,8 @@ import (
 	"math"
 	"reflect"
 	"strings"
+
+	"go.yaml.in/yaml/v3"
 )
 
 // Known protocol, rule, institution, event, effect and variant kinds.
@@ -27,7 +29,51 @@ type validator struct {
 }
 
 func (v *validator) add(line int, field, format string, args ...any) {
+	if l, whole := v.s.lineOf(field); whole || line == 0 && l > 0 {
+		line = l
+	}
 	v.ps = append(v.ps, Problem{File: v.s.File, Line: line, Field: field, Msg: fmt.Sprintf(format, args...)})
+}
+
+// lineOf returns the line of the node at a dotted field path such as
+// tables.t.signatories[2] (for a mapping entry, the line of its key), and
+// whether the whole path was found; when it was not, the line of the deepest
+// part that was, or 0.
+func (s *Scenario) lineOf(path string) (int, bool) {
+	n, line := s.root, 0
+	for n != nil && path != "" {
+		if path[0] == '[' {
+			end := strings.IndexByte(path, ']')
+			var j int
+			if end < 0 || n.Kind != yaml.SequenceNode {
+				return line, false
+			}
+			if _, err := fmt.Sscan(path[1:end], &j); err != nil || j < 0 || j >= len(n.Content) {
+				return line, false
+			}
+			n, line, path = n.Content[j], n.Content[j].Line, strings.TrimPrefix(path[end+1:], ".")
+			continue
+		}
+		if n.Kind != yaml.MappingNode {
+			return line, false
+		}
+		// Ids may hold dots (file names): take the longest key that the
+		// path continues from.
+		best := -1
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i].Value
+			if strings.HasPrefix(path, k) && (len(path) == len(k) || path[len(k)] == '.' || path[len(k)] == '[') &&
+				(best < 0 || len(k) > len(n.Content[best].Value)) {
+				best = i
+			}
+		}
+		if best < 0 {
+			return line, false
+		}
+		k := n.Content[best].Value
+		n, line, path = n.Content[best+1], n.Content[best].Line, strings.TrimPrefix(path[len(k):], ".")
+	}
+	return line, n != nil && path == ""
 }
 
 // param checks a Param that must lie in [lo, hi].
@@ -292,7 +338,12 @@ func (v *validator) tables() {
 		switch t.Protocol {
 		case "mediated":
 			if v.actor(line, f+".mediator", t.Mediator) {
-				if st := s.stance(t.Mediator, id); st == nil || st.Concession == nil {
+				switch st := s.stance(t.Mediator, id); {
+				case st != nil && st.Proposer == "expected-utility":
+					if st.Concession != nil {
+						v.add(line, f+".mediator", "actors.%s.tables.%s.concession is not used by proposer: expected-utility (it chooses how far to concede each round); remove it", t.Mediator, id)
+					}
+				case st == nil || st.Concession == nil:
 					v.add(line, f+".mediator", "%s mediates %s but has no actors.%s.tables.%s.concession", t.Mediator, id, t.Mediator, id)
 				}
 			}
@@ -440,6 +491,19 @@ func (v *validator) event(line int, f string, e *EventRef) {
 		v.add(line, f+".event", "is %q; allowed: %s", e.Event, strings.Join(EventKinds, ", "))
 		return
 	}
+	// A field the kind does not use would be ignored: reject it.
+	for _, u := range []struct {
+		field, val string
+		used       bool
+	}{
+		{"table", e.Table, oneOf(e.Event, []string{"agreed", "rejected", "vetoed", "opened"})},
+		{"shock", e.Shock, e.Event == "shock"},
+		{"linkage", e.Linkage, e.Event == "linked"},
+	} {
+		if u.val != "" && !u.used {
+			v.add(line, f+"."+u.field, "is not used by a %s event; remove it", e.Event)
+		}
+	}
 	switch e.Event {
 	case "agreed", "rejected", "vetoed", "opened":
 		v.table(line, f+".table", e.Table)
@@ -491,6 +555,12 @@ func (v *validator) institutions() {
 				v.actor(line, f+".electorate", in.Electorate)
 			}
 			v.optParam(f+".slope", in.Slope, 0, 100, line)
+			if in.Groups.Len() == 0 && (in.Electorate == "") != (in.Slope == nil) {
+				v.add(line, f+".electorate", "and slope go together: give both or neither (one alone would be ignored)")
+			}
+			if len(in.Members) > 0 || in.YesProb.Len() > 0 || in.Silence || in.SilenceProb.Len() > 0 {
+				v.add(line, f+".members", "members, yes_prob, silence and silence_prob belong to consensus and veto institutions; a referendum decides by pass or groups")
+			}
 			if in.Groups.Len() > 0 && (in.Electorate != "" || in.Slope != nil) {
 				v.add(line, f+".electorate", "belongs to each group of a grouped referendum (groups.<id>.electorate, groups.<id>.slope)")
 			}
@@ -515,6 +585,15 @@ func (v *validator) institutions() {
 		default:
 			if len(in.Members) == 0 {
 				v.add(line, f+".members", "is required for a %s institution", in.Kind)
+			}
+			if in.Kind == "veto" && (in.Silence || in.SilenceProb.Len() > 0) {
+				v.add(line, f+".silence", "a veto institution has no silence procedure (any no blocks); use kind: consensus with silence: true")
+			}
+			if in.Kind == "consensus" && !in.Silence && in.SilenceProb.Len() > 0 {
+				v.add(line, f+".silence_prob", "is given but silence is false, so it would be ignored; set silence: true or remove it")
+			}
+			if in.Pass != nil || in.Groups.Len() > 0 || in.Threshold != nil || in.Electorate != "" || in.Slope != nil {
+				v.add(line, f+".pass", "pass, groups, threshold, electorate and slope belong to referendums, not a %s institution", in.Kind)
 			}
 		}
 		for j, m := range in.SilenceProb.Keys {
