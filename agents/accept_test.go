@@ -56,3 +56,34 @@ func BenchmarkLogit(b *testing.B) {
 		}
 	})
 }
+
+// AcceptUniform against numerical integration of rule.Prob over the uniform
+// belief (a 100000-point midpoint rule), for each rule.
+func TestAcceptUniform(t *testing.T) {
+	for _, rule := range []agents.AcceptRule{agents.Logit{}, agents.Probit{}, agents.Threshold{}} {
+		for _, c := range []struct{ u, lo, hi, noise, tol float64 }{
+			{0.5, 0.4, 0.7, 0.05, 1e-6}, {0.9, 0.4, 0.7, 0.02, 1e-6}, {0.3, 0.4, 0.7, 0.02, 1e-6},
+			{0.55, 0.5, 0.6, 0.001, 1e-6}, {0.6, 0.6, 0.6, 0.05, 1e-12},
+		} {
+			want := rule.Prob(c.u-c.lo, c.noise)
+			if c.hi > c.lo {
+				const n = 100000
+				want = 0
+				for j := range n {
+					want += rule.Prob(c.u-(c.lo+(float64(j)+0.5)*(c.hi-c.lo)/n), c.noise)
+				}
+				want /= n
+			}
+			tol := c.tol
+			switch rule.(type) {
+			case agents.Probit:
+				if c.hi > c.lo {
+					tol = 0.01 // AcceptUniform's midpoint rule over 16 points
+				}
+			case agents.Threshold:
+				tol = 1e-4 // the reference integral resolves the step to 1/n of the interval
+			}
+			require.InDelta(t, want, agents.AcceptUniform(rule, c.u, c.lo, c.hi, c.noise), tol, "%T %+v", rule, c)
+		}
+	}
+}

@@ -77,6 +77,9 @@ type Stance struct {
 	// Proposer names the drafting rule of a mediator (agents.LookupProposer);
 	// empty is the conceding mediator.
 	Proposer string `yaml:"proposer"`
+	// Breakdown is an expected-utility mediator's utility of no agreement
+	// this round; absent, its utility of the table's current issue values.
+	Breakdown *Param `yaml:"breakdown"`
 	// Strategy selects a game strategy for the alternating-offers and
 	// legislative protocols: spe or tactic.
 	Strategy string `yaml:"strategy"`

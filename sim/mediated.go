@@ -133,18 +133,30 @@ func (s *State) stepMediated(t, r int) {
 	f := s.concession(r, ms.e, s.val(ms.k, 0))
 	d.Conceded = min(f, s.val(ms.maxConc, 1))
 	x := s.offer[:k]
-	tb.proposer.Propose(d, x)
+	estimate := math.NaN()
+	if tb.eu {
+		estimate = s.draftEU(t, r, d, s.val(ms.maxConc, 1), x)
+	} else {
+		tb.proposer.Propose(d, x)
+	}
 	if s.tr != nil {
-		s.traceOffer(t, r, d, x)
+		s.traceOffer(t, r, d, x, estimate)
 	}
 
 	accepted, below := true, false
 	gain := s.val(tb.demandGain, 0)
 	for _, a := range tb.signatories {
 		ok, u, res, p := s.respond(a, t, r, x)
+		if tb.eu {
+			s.updateBelief(a, t, ok, u)
+		}
 		if s.tr != nil {
 			s.ev = blank(r, TraceResponse)
 			s.ev.Table, s.ev.Actor, s.ev.Accept, s.ev.U, s.ev.R, s.ev.P = t, a, ok, u, res, p
+			if tb.eu {
+				k := t*nA + a
+				s.ev.BeliefLo, s.ev.BeliefHi = s.belLo[k], s.belHi[k]
+			}
 			s.tr.Trace(&s.ev)
 		}
 		if !ok {
@@ -161,9 +173,9 @@ func (s *State) stepMediated(t, r int) {
 // traceOffer traces a mediator's draft x, with what the mediator would have
 // offered without the red lines (Wanted) and whether the signatories' red
 // lines leave any package at all (Infeasible).
-func (s *State) traceOffer(t, r int, d *agents.Draft, x []float64) {
+func (s *State) traceOffer(t, r int, d *agents.Draft, x []float64, estimate float64) {
 	w := s.wanted[:len(x)]
-	if _, ok := s.m.tables[t].proposer.(agents.ConcedingMediator); !ok {
+	if _, ok := s.m.tables[t].proposer.(agents.ConcedingMediator); !ok && !s.m.tables[t].eu {
 		w = nil // another drafting rule: what it wanted is not known here
 	}
 	infeasible := false
@@ -180,7 +192,7 @@ func (s *State) traceOffer(t, r int, d *agents.Draft, x []float64) {
 	}
 	s.ev = blank(r, TraceOffer)
 	s.ev.Table, s.ev.Actor, s.ev.Offer, s.ev.P = t, s.m.tables[t].mediator, x, d.Conceded
-	s.ev.Wanted, s.ev.Infeasible = w, infeasible
+	s.ev.Wanted, s.ev.Infeasible, s.ev.Estimate = w, infeasible, estimate
 	s.tr.Trace(&s.ev)
 }
 
@@ -247,7 +259,7 @@ func (s *State) decide(i, t, r int, x []float64) bool {
 			yes, u, res, p = s.respond(a, t, r, x)
 		}
 		silent := false
-		if !yes && in.silence {
+		if !yes && in.silence && in.kind == kindConsensus {
 			silent = s.trng[t].Float64() < s.silence[i][j]
 		}
 		if s.tr != nil {

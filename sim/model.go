@@ -63,6 +63,7 @@ type Model struct {
 	eventIndex map[eventKey]int
 	linksOn    [][]int // linkages listening to each event
 	maxIssues  int     // most issues of any table, deferred ones included
+	anyEU      bool    // some table has an expected-utility mediator
 	defers     []deferral
 	logT       []float64 // log(r/H) for r = 0..H, for concession curves
 	// Stream keys of every parameter slot (by its path), table, linkage
@@ -84,6 +85,7 @@ type stance struct {
 	e, k, maxConc          int
 	noise, bonus, discount int
 	pmin, pmax             int
+	breakdown              int
 	rule                   agents.AcceptRule
 	decider                agents.Decider // rule, if it decides without the probability; else nil
 	strategy               string
@@ -102,10 +104,13 @@ type table struct {
 	demandGain  int
 	disabled    bool
 	proposer    agents.Proposer
-	evAgreed    int
-	evRejected  int
-	evVetoed    int
-	evOpened    int
+	// eu marks an expected-utility mediator: the engine drafts by search
+	// over the mediator's beliefs (eu.go).
+	eu         bool
+	evAgreed   int
+	evRejected int
+	evVetoed   int
+	evOpened   int
 	// evVetoedBy[j] is the event of a veto by ratify[j] at this table.
 	evVetoedBy   []int
 	outcomes     []int
@@ -324,7 +329,8 @@ func (c *compiler) compile() error {
 				resStart: c.opt(f+".reservation", st.Reservation), resEnd: c.opt(f+".reservation_end", st.ReservationEnd),
 				e: none, k: none, maxConc: c.opt(f+".max_concession", st.MaxConcession),
 				bonus: c.opt(f+".bonus", st.Bonus), discount: c.opt(f+".discount", st.Discount),
-				pmin: c.opt(f+".pmin", st.Pmin), pmax: c.opt(f+".pmax", st.Pmax)}
+				pmin: c.opt(f+".pmin", st.Pmin), pmax: c.opt(f+".pmax", st.Pmax),
+				breakdown: c.opt(f+".breakdown", st.Breakdown)}
 			if st.Noise != nil {
 				cs.noise = c.slot(f+".noise", st.Noise)
 			} else {
@@ -355,6 +361,8 @@ func (c *compiler) compile() error {
 			return fmt.Errorf("actors.%s.tables.%s.proposer: %w", tb.Mediator, tid, err)
 		}
 		ct.proposer = p
+		_, ct.eu = p.(agents.ExpectedUtility)
+		m.anyEU = m.anyEU || ct.eu
 		for _, a := range tb.Signatories {
 			ct.signatories = append(ct.signatories, s.Actors.Index(a))
 		}
@@ -387,7 +395,9 @@ func (c *compiler) compile() error {
 		}
 		m.maxIssues = max(m.maxIssues, len(ct.issues)+len(ct.defers))
 		if tb.Opens != nil {
-			ct.gatedByEvent = true
+			// A gate with events opens after the last of them (never in
+			// its round); one with only a delay opens in round delay.
+			ct.gatedByEvent = len(tb.Opens.After) > 0
 			for _, e := range tb.Opens.After {
 				ct.opensAfter = append(ct.opensAfter, c.eventRef(e))
 			}

@@ -38,6 +38,9 @@ var reportingOnly = []struct {
 	fixture, variant     string
 	mut                  []string
 }{
+	{path: "actors.*.tables.*.indifferent", reason: "declares to the validator that an actor with no position on its table's issues is meant to be indifferent (utility 1 for every package, as without the flag); the engine never reads it",
+		stated: "models/scenario.go (Stance.Indifferent)",
+		fixture: "mediated.yaml", mut: []string{"  v:\n    label: V\n    power: {value: 1, assumption: t}\n", "  v:\n    label: V\n    power: {value: 1, assumption: t}\n    tables: {main: {indifferent: true}}\n"}},
 	{path: "name", reason: "names the scenario in listings and manifests",
 		fixture: "mediated.yaml", mut: []string{"name: schema-mediated", "name: renamed"}},
 	{path: "description", reason: "a line of prose for listings",
@@ -95,9 +98,6 @@ var ignoredHere = []struct {
 		fixture: "mediated.yaml", mut: []string{"bonus: {value: 0.02, assumption: a bonus}", "bonus: {value: 0.02, assumption: a bonus}\n        max_concession: {value: 0.1, assumption: t}"}},
 	{name: "discount at a mediated table", stated: "docs/SCENARIO-FORMAT.md: discount, games",
 		fixture: "mediated.yaml", mut: []string{"bonus: {value: 0.02, assumption: a bonus}", "bonus: {value: 0.02, assumption: a bonus}\n        discount: {value: 0.5, assumption: t}"}},
-	{name: "silence_prob without silence", stated: "models/scenario.go (Institution.Silence enables the silence procedure)",
-		fixture: "mediated.yaml", setup: []string{"silence: true", "silence: false"},
-		mut: []string{"silence_prob: {c: {value: 0.6", "silence_prob: {c: {value: 0.1"}},
 	{name: "power at an alternating table", stated: "docs/MODEL.md §6.1 (alternating: the players propose in turn; power recognises only legislative and majority proposers)",
 		fixture: "games.yaml", mut: []string{"power: {value: 1, assumption: unused by the alternating protocol}\n    positions: {share_a", "power: {value: 7, assumption: unused by the alternating protocol}\n    positions: {share_a"}},
 	{name: "discount of a tactic player", stated: "docs/SCENARIO-FORMAT.md, docs/MODEL.md §6.1: strategy tactic plays the time-dependent tactic",
@@ -168,6 +168,11 @@ func behavioural() []schemaCase {
 		med("actors.*.tables.*.rule", "rule: logit", "rule: threshold").named("threshold"),
 		med("actors.*.tables.*.bonus", "bonus: {value: 0.02, assumption: a bonus}", "bonus: {value: 0.1, assumption: a bonus}").check(checkBonus),
 		med("actors.*.tables.*.proposer", "proposer: conceding", "proposer: schema-fixed-30").check(checkProposer),
+		// An expected-utility mediator weighs a breakdown it values at 0.9
+		// (above any deal's worth to it in this fixture) against one at 0.
+		med("actors.*.tables.*.breakdown", "breakdown: {value: 0, assumption: t}", "breakdown: {value: 0.9, assumption: t}").
+			with("main: {concession: {e: {value: 1, assumption: t}, k: {value: 0.1, assumption: med k}}, max_concession: {value: 0.9, assumption: t}, proposer: conceding}",
+				"main: {max_concession: {value: 0.9, assumption: t}, proposer: expected-utility, breakdown: {value: 0, assumption: t}}"),
 		game("actors.*.tables.*.discount", "discount: {value: 0.8, assumption: d_b}", "discount: {value: 0.5, assumption: d_b}").named("responder").
 			check(checkPie(92, 95)),
 		game("actors.*.tables.*.discount", "discount: {value: 0.9, assumption: d_a}", "discount: {value: 0.5, assumption: d_a}").named("proposer").
@@ -196,16 +201,20 @@ func behavioural() []schemaCase {
 		med("tables.*.defers[*].beliefs.*", "beliefs: {a: {value: 30, assumption: a belief}}", "beliefs: {a: {value: 80, assumption: a belief}}"),
 
 		// A referendum becomes a veto institution of its one member c.
-		med("institutions.*.kind", "kind: referendum, pass", "kind: veto, pass").named("referendum to veto").
-			with("{label: Referendum, kind: referendum,", "{label: Referendum, members: [c], kind: referendum,",
-				"{institution: vote, field: pass,", "{institution: poll, group: displaced, field: pass,"),
+		med("institutions.*.kind", "{label: Referendum, kind: referendum, pass: {value: 0.7, assumption: vote pass}, electorate: a, slope: {value: 4, assumption: vote slope}}",
+			"{label: Referendum, kind: veto, members: [c]}").named("referendum to veto").
+			with("{institution: vote, field: pass,", "{institution: poll, group: displaced, field: pass,"),
 		// docs/SCENARIO-FORMAT.md and docs/MODEL.md §3.7: veto is "the same
 		// without silence": the club with silence on must lose its silence
 		// procedure when it becomes a veto institution.
-		med("institutions.*.kind", "kind: consensus", "kind: veto").named("consensus to veto").
-			with().bugged("a veto institution with silence: true still applies the silence procedure (sim/mediated.go decide() never reads the kind of a consensus or veto institution), while docs/SCENARIO-FORMAT.md and docs/MODEL.md §3.7 say a veto is the consensus rule without silence; the validator accepts silence and silence_prob on a veto institution"),
+		// A veto is consensus without silence (docs/MODEL.md §3.7); the
+		// validator refuses silence on a veto institution, so the mutation
+		// removes the procedure with the kind.
+		med("institutions.*.kind", "kind: consensus\n    members: [c, v]\n    silence: true\n    silence_prob: {c: {value: 0.6, assumption: club c silence}}\n",
+			"kind: veto\n    members: [c, v]\n", "      - {actor: c, institution: club, field: silence, shift: {value: 0.2, assumption: t}}\n", "").named("consensus to veto"),
 		med("institutions.*.members", "members: [c, v], yes_prob: {v: {value: 0.9", "members: [v], yes_prob: {v: {value: 0.9"),
-		med("institutions.*.silence", "silence: true", "silence: false"),
+		med("institutions.*.silence", "silence: true\n    silence_prob: {c: {value: 0.6, assumption: club c silence}}\n", "silence: false\n",
+			"      - {actor: c, institution: club, field: silence, shift: {value: 0.2, assumption: t}}\n", ""),
 		med("institutions.*.silence_prob.*", "silence_prob: {c: {value: 0.6", "silence_prob: {c: {value: 0.1"),
 		med("institutions.*.yes_prob.*", "yes_prob: {v: {value: 0.9", "yes_prob: {v: {value: 0.4"),
 		med("institutions.*.pass", "pass: {value: 0.7, assumption: vote pass}", "pass: {value: 0.3, assumption: vote pass}"),

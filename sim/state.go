@@ -62,6 +62,9 @@ type State struct {
 	prospect        []float64   // [deferral*nActors+actor]
 	below           []bool      // per table: its last accepted draft had a yes below reservation
 	fin             []bool      // per table, scratch for over: it can no longer agree
+	// An expected-utility mediator's beliefs about each actor's reservation
+	// at its table, [table*nActors+actor] (eu.go).
+	belLo, belHi, belNoise []float64
 	pos             []float64
 	status          []int
 	openAt          []int
@@ -71,7 +74,7 @@ type State struct {
 	eventRound      []int
 
 	// scratch for one table
-	offer, target, own, fLo, fHi, oLo, oHi, xi, id, sa, wanted []float64
+	offer, target, own, fLo, fHi, oLo, oHi, xi, id, sa, wanted, cand []float64
 	draft                                                      agents.Draft
 	ev                                                         TraceEvent
 	game                                                       gameScratch
@@ -90,6 +93,7 @@ func NewState(m *Model) *State {
 		vals: f(len(m.params)), ideal: f(nA * nI), sal: f(nA * nI), lo: f(nA * nI), hi: f(nA * nI),
 		resShift: f(nA * nT), bonus: f(nA * nT), pass: f(len(m.insts)), pos: f(nI),
 		prospect: f(len(m.defers) * nA), below: make([]bool, nT), fin: make([]bool, nT),
+		belLo: f(nT * nA), belHi: f(nT * nA), belNoise: f(nT * nA), cand: f(k),
 		status: make([]int, nT), openAt: make([]int, nT), blockedUntil: make([]int, nT),
 		demand: f(nT * nA), fired: make([]bool, len(m.links)), eventRound: make([]int, len(m.events)),
 		offer: f(k), target: f(k), own: f(k), fLo: f(k), fHi: f(k), oLo: f(k), oHi: f(k), xi: f(k), id: f(k), sa: f(k), wanted: f(k),
@@ -183,6 +187,9 @@ func (s *State) reset() {
 	}
 	for i := range s.fired {
 		s.fired[i] = false
+	}
+	if m.anyEU {
+		s.resetBeliefs()
 	}
 	for i := range s.eventRound {
 		s.eventRound[i] = none

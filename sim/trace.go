@@ -1,5 +1,7 @@
 package sim
 
+import "math"
+
 // TraceKind says what a TraceEvent records.
 type TraceKind uint8
 
@@ -37,6 +39,14 @@ type TraceEvent struct {
 	// package on some issue.
 	Wanted     []float64
 	Infeasible bool
+	// Estimate is, for a TraceOffer of an expected-utility mediator, its
+	// estimated probability that the draft is accepted and ratified; NaN
+	// otherwise.
+	Estimate float64
+	// BeliefLo and BeliefHi are, for a TraceResponse at an
+	// expected-utility mediator's table, the mediator's belief interval
+	// about the responder's reservation after the response; NaN otherwise.
+	BeliefLo, BeliefHi float64
 }
 
 // Tracer receives the steps of a replicate. A nil Tracer costs nothing.
@@ -45,5 +55,6 @@ type Tracer interface {
 }
 
 func blank(round int, kind TraceKind) TraceEvent {
-	return TraceEvent{Round: round, Kind: kind, Table: none, Actor: none, Institution: none, Linkage: none, Shock: none, Outcome: none, Group: none}
+	return TraceEvent{Round: round, Kind: kind, Table: none, Actor: none, Institution: none, Linkage: none, Shock: none, Outcome: none, Group: none,
+		Estimate: math.NaN(), BeliefLo: math.NaN(), BeliefHi: math.NaN()}
 }

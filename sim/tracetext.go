@@ -47,6 +47,9 @@ func (t *TextTracer) Trace(e *TraceEvent) {
 			detail += fmt.Sprintf("  (conceded %.0f%%)", 100*e.P)
 		}
 		detail += t.held(e)
+		if !math.IsNaN(e.Estimate) {
+			detail += fmt.Sprintf("  [expected utility: P(accepted and ratified)=%.3f]", e.Estimate)
+		}
 	case TraceResponse:
 		step, who = "response", t.name(m.Actors, e.Actor)
 		verdict := "reject, demands more"
@@ -54,6 +57,9 @@ func (t *TextTracer) Trace(e *TraceEvent) {
 			verdict = "accept"
 		}
 		detail = fmt.Sprintf("%-20s U=%.3f R=%.3f P(accept)=%.3f", verdict, e.U, e.R, e.P)
+		if !math.IsNaN(e.BeliefLo) {
+			detail += fmt.Sprintf("  mediator now believes R in [%.3f, %.3f]", e.BeliefLo, e.BeliefHi)
+		}
 	case TraceVote:
 		if e.Group != none {
 			step, who = "vote", t.name(m.Insts, e.Institution)+"/"+m.Scenario.Institutions.Vals[e.Institution].Groups.Keys[e.Group]

@@ -1,0 +1,256 @@
+package sim
+
+import (
+	"math"
+
+	"github.com/negsim/negsim/agents"
+)
+
+// The expected-utility mediator (docs/MODEL.md §3.10). Its beliefs about
+// each responder's current reservation at a table are an interval [lo, hi]
+// over which it holds the reservation uniform. The interval starts as the
+// hull of the supports of the responder's reservation and reservation_end
+// distributions, and each response narrows it as a threshold response
+// would: a rejection of a package worth u to the responder raises lo to u,
+// an acceptance lowers hi to u; if the evidence leaves the interval, it
+// moves to the evidence.
+
+// euGrid and euRefine set the search over the concession c: a grid of
+// euGrid+1 points over [0, c̄]; euRefine bisection steps for the onset of
+// acceptance (the lowest c with P > 0); a second grid of euGrid+1 points
+// between that onset and where P stops rising; and euRefine golden-section
+// steps around the best point (the bracket shrinks by 0.618 each).
+const (
+	euGrid   = 8
+	euRefine = 10
+)
+
+// resetBeliefs sets every expected-utility table's beliefs to their priors
+// and caches the responders' expected noise (the mean of their noise
+// distribution: the mediator does not see the replicate's draw).
+func (s *State) resetBeliefs() {
+	m := s.m
+	nA, nT := len(m.Actors), len(m.Tables)
+	for t := range m.tables {
+		if !m.tables[t].eu {
+			continue
+		}
+		for a := range nA {
+			st := &m.stances[a*nT+t]
+			k := t*nA + a
+			s.belLo[k], s.belHi[k], s.belNoise[k] = math.NaN(), math.NaN(), 0
+			if !st.has || st.resStart == none {
+				continue
+			}
+			lo, hi := m.params[st.resStart].Bounds()
+			if st.resEnd != none {
+				l2, h2 := m.params[st.resEnd].Bounds()
+				lo, hi = min(lo, l2), max(hi, h2)
+			}
+			s.belLo[k], s.belHi[k] = lo, hi
+			if st.noise != none {
+				s.belNoise[k] = m.params[st.noise].Mean()
+			}
+		}
+	}
+}
+
+// believedAccept is the mediator's probability that actor a accepts a
+// package worth u to it at table t.
+func (s *State) believedAccept(a, t int, u float64) float64 {
+	m := s.m
+	k := t*len(m.Actors) + a
+	st := &m.stances[a*len(m.Tables)+t]
+	return agents.AcceptUniform(st.rule, u, s.belLo[k], s.belHi[k], s.belNoise[k])
+}
+
+// updateBelief narrows the mediator's belief about a after a response to a
+// package worth u to a.
+func (s *State) updateBelief(a, t int, accepted bool, u float64) {
+	k := t*len(s.m.Actors) + a
+	if accepted {
+		s.belHi[k] = min(s.belHi[k], u)
+		s.belLo[k] = min(s.belLo[k], s.belHi[k])
+		return
+	}
+	s.belLo[k] = max(s.belLo[k], u)
+	s.belHi[k] = max(s.belHi[k], s.belLo[k])
+}
+
+// draftEU drafts into x the package that maximises the mediator's expected
+// utility at table t in round r, searching the concession c in
+// [0, capC] along the conceding mediator's path d; it sets d.Conceded to
+// the chosen c and returns the estimated probability that the package is
+// accepted and ratified.
+func (s *State) draftEU(t, r int, d *agents.Draft, capC float64, x []float64) float64 {
+	m := s.m
+	tb := &m.tables[t]
+	ms := &m.stances[tb.mediator*len(m.Tables)+t]
+	breakdown := math.NaN()
+	if ms.breakdown != none {
+		breakdown = s.vals[ms.breakdown]
+	} else {
+		for j, i := range tb.issues {
+			x[j] = s.pos[i]
+		}
+		breakdown, _ = s.utility(tb.mediator, t, x)
+	}
+	y := s.cand[:len(x)]
+	eval := func(c float64) (eu, p float64) {
+		d.Conceded = c
+		agents.ConcedingMediator{}.Propose(d, y)
+		um, _ := s.utility(tb.mediator, t, y)
+		p = s.believedDeal(t, r, y)
+		return p*um + (1-p)*breakdown, p
+	}
+	// 1. A coarse grid over [0, capC].
+	bestC, bestEU, bestP := 0.0, math.Inf(-1), 0.0
+	onLo, onHi, sat := -1.0, -1.0, capC
+	prevC, pMax := 0.0, -1.0
+	for g := 0; g <= euGrid; g++ {
+		c := capC * float64(g) / euGrid
+		eu, p := eval(c)
+		if eu > bestEU {
+			bestC, bestEU, bestP = c, eu, p
+		}
+		if p > 0 && onHi < 0 {
+			onLo, onHi = prevC, c
+		}
+		if p > pMax+1e-12 {
+			pMax, sat = p, c
+		}
+		prevC = c
+	}
+	if onHi < 0 {
+		// Nothing on the path has a chance under the beliefs: the best is
+		// a breakdown, and the grid's best (the least concession among
+		// ties) stands.
+		d.Conceded = bestC
+		agents.ConcedingMediator{}.Propose(d, x)
+		return bestP
+	}
+	// 2. Where acceptance becomes possible: bisect between the last grid
+	// point with P = 0 and the first with P > 0 (the belief's kink can be
+	// narrower than a grid cell).
+	lo := onHi
+	if onHi > onLo {
+		a, b := onLo, onHi
+		for range euRefine {
+			mid := (a + b) / 2
+			if _, p := eval(mid); p > 0 {
+				b = mid
+			} else {
+				a = mid
+			}
+		}
+		lo = a
+	}
+	hi := max(sat, lo)
+	// 3. A fine grid between that onset and where P stops rising, then
+	// golden-section steps around its best point.
+	step := (hi - lo) / euGrid
+	for g := 0; g <= euGrid; g++ {
+		c := lo + step*float64(g)
+		if eu, p := eval(c); eu > bestEU {
+			bestC, bestEU, bestP = c, eu, p
+		}
+	}
+	if step > 0 {
+		const phi = 0.6180339887498949
+		a, b := max(bestC-step, 0), min(bestC+step, capC)
+		c1, c2 := b-phi*(b-a), a+phi*(b-a)
+		e1, p1 := eval(c1)
+		e2, p2 := eval(c2)
+		for range euRefine {
+			if e1 >= e2 {
+				b, c2, e2, p2 = c2, c1, e1, p1
+				c1 = b - phi*(b-a)
+				e1, p1 = eval(c1)
+			} else {
+				a, c1, e1, p1 = c1, c2, e2, p2
+				c2 = a + phi*(b-a)
+				e2, p2 = eval(c2)
+			}
+		}
+		if e1 > bestEU {
+			bestC, bestEU, bestP = c1, e1, p1
+		}
+		if e2 > bestEU {
+			bestC, bestEU, bestP = c2, e2, p2
+		}
+	}
+	d.Conceded = bestC
+	agents.ConcedingMediator{}.Propose(d, x)
+	return bestP
+}
+
+// believedDeal is the mediator's probability that package y at table t is
+// accepted by every signatory and passes every institution in round r. It
+// knows the institutions' voting, silence and pass probabilities as they
+// stand (it convenes them), not the voters' reservations, which it treats
+// like the signatories' (their prior interval, not updated).
+func (s *State) believedDeal(t, r int, y []float64) float64 {
+	m := s.m
+	tb := &m.tables[t]
+	p := 1.0
+	for _, a := range tb.signatories {
+		u, bad := s.utility(a, t, y)
+		if bad {
+			return 0
+		}
+		p *= s.believedAccept(a, t, u)
+	}
+	for _, i := range tb.ratify {
+		if p == 0 {
+			return 0
+		}
+		in := &m.insts[i]
+		switch {
+		case in.kind == kindReferendum && len(in.groups) > 0:
+			var num, den float64
+			for j, g := range in.groups {
+				v := s.groupYes[i][j]
+				if g.electorate != none {
+					u, _ := s.utility(g.electorate, t, y)
+					v = logistic(logit(v) + s.vals[g.slope]*(u-s.believedReservation(g.electorate, t)))
+				}
+				num += s.vals[g.share] * v
+				den += s.vals[g.share]
+			}
+			if num/den <= in.threshold {
+				return 0
+			}
+		case in.kind == kindReferendum:
+			q := s.pass[i]
+			if in.electorate != none && in.slope != none {
+				u, _ := s.utility(in.electorate, t, y)
+				q = logistic(logit(q) + s.vals[in.slope]*(u-s.believedReservation(in.electorate, t)))
+			}
+			p *= q
+		default:
+			for j, a := range in.members {
+				var q float64
+				if in.yesP[j] != none {
+					q = s.yes[i][j]
+				} else if u, bad := s.utility(a, t, y); !bad {
+					q = s.believedAccept(a, t, u)
+				}
+				if in.silence {
+					q += (1 - q) * s.silence[i][j]
+				}
+				p *= q
+			}
+		}
+	}
+	return p
+}
+
+// believedReservation is the midpoint of the mediator's belief about a's
+// reservation at t; 0 when a has no reservation there, as in the engine.
+func (s *State) believedReservation(a, t int) float64 {
+	k := t*len(s.m.Actors) + a
+	if math.IsNaN(s.belLo[k]) {
+		return 0
+	}
+	return (s.belLo[k] + s.belHi[k]) / 2
+}
