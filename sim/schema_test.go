@@ -39,7 +39,7 @@ var reportingOnly = []struct {
 	mut                  []string
 }{
 	{path: "actors.*.tables.*.indifferent", reason: "declares to the validator that an actor with no position on its table's issues is meant to be indifferent (utility 1 for every package, as without the flag); the engine never reads it",
-		stated: "models/scenario.go (Stance.Indifferent)",
+		stated:  "models/scenario.go (Stance.Indifferent)",
 		fixture: "mediated.yaml", mut: []string{"  v:\n    label: V\n    power: {value: 1, assumption: t}\n", "  v:\n    label: V\n    power: {value: 1, assumption: t}\n    tables: {main: {indifferent: true}}\n"}},
 	{path: "name", reason: "names the scenario in listings and manifests",
 		fixture: "mediated.yaml", mut: []string{"name: schema-mediated", "name: renamed"}},

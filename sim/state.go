@@ -65,19 +65,19 @@ type State struct {
 	// An expected-utility mediator's beliefs about each actor's reservation
 	// at its table, [table*nActors+actor] (eu.go).
 	belLo, belHi, belNoise []float64
-	pos             []float64
-	status          []int
-	openAt          []int
-	blockedUntil    []int
-	demand          []float64 // [table*nActors+actor]
-	fired           []bool
-	eventRound      []int
+	pos                    []float64
+	status                 []int
+	openAt                 []int
+	blockedUntil           []int
+	demand                 []float64 // [table*nActors+actor]
+	fired                  []bool
+	eventRound             []int
 
 	// scratch for one table
 	offer, target, own, fLo, fHi, oLo, oHi, xi, id, sa, wanted, cand []float64
-	draft                                                      agents.Draft
-	ev                                                         TraceEvent
-	game                                                       gameScratch
+	draft                                                            agents.Draft
+	ev                                                               TraceEvent
+	game                                                             gameScratch
 
 	seed1, seed2 uint64 // the replicate's seed pair
 
