@@ -16,7 +16,7 @@ var (
 	Strategies       = []string{"spe", "tactic"}
 	InstitutionKinds = []string{"consensus", "veto", "referendum"}
 	EventKinds       = []string{"start", "agreed", "rejected", "vetoed", "opened", "shock", "linked"}
-	EffectFields     = []string{"reservation", "bonus", "ideal", "salience", "silence", "yes", "pass", "block", "prospect"}
+	EffectFields     = []string{"reservation", "bonus", "ideal", "salience", "min", "max", "silence", "yes", "pass", "block", "prospect"}
 	VariantKinds     = []string{"policy", "reading"}
 )
 
@@ -646,7 +646,7 @@ func (v *validator) linkages() {
 					v.add(line, ef, "%s has no stance at table %s to shift", e.Actor, e.Table)
 				}
 				lo, hi = -2, 2
-			case "ideal", "salience":
+			case "ideal", "salience", "min", "max":
 				v.actor(line, ef+".actor", e.Actor)
 				if v.ref(line, ef+".issue", "issue", e.Issue, s.Issues.Index, s.Issues.Keys) {
 					if a := s.Actors.Get(e.Actor); a != nil && a.Positions.Index(e.Issue) < 0 {

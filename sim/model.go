@@ -175,6 +175,8 @@ const (
 	fPass
 	fBlock
 	fProspect
+	fMin
+	fMax
 )
 
 // Codes of the names the scenario format allows (validated by models).
@@ -185,7 +187,7 @@ var (
 )
 
 var fieldCodes = map[string]int{"reservation": fReservation, "bonus": fBonus, "ideal": fIdeal, "salience": fSalience,
-	"silence": fSilence, "yes": fYes, "pass": fPass, "block": fBlock, "prospect": fProspect}
+	"silence": fSilence, "yes": fYes, "pass": fPass, "block": fBlock, "prospect": fProspect, "min": fMin, "max": fMax}
 
 type effect struct {
 	field               int

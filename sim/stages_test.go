@@ -353,3 +353,40 @@ func findKind(r *recorder, k sim.TraceKind) int {
 	}
 	return -1
 }
+
+// A linkage can move a red line: a's max on x, 60, moves by +20 at the start,
+// so the mediator's offer (it wants 100) is held at 80; a min shift on an
+// issue without a min starts from the scale's end, 0.
+func TestRedLineShift(t *testing.T) {
+	doc := `name: held
+horizon: 1
+actors:
+  m:
+    power: {value: 1, assumption: t}
+    positions: {x: {ideal: {value: 100, assumption: t}, salience: {value: 1, assumption: t}}}
+    tables: {tab: {concession: {e: {value: 1, assumption: t}}, max_concession: {value: 0, assumption: t}}}
+  a:
+    power: {value: 1, assumption: t}
+    positions: {x: {ideal: {value: 0, assumption: t}, salience: {value: 1, assumption: t}, max: {value: 60, assumption: t}}}
+    tables: {tab: {reservation: {value: 0, assumption: t}, rule: threshold}}
+issues:
+  x: {table: tab, status_quo: {value: 0, assumption: t}}
+tables:
+  tab: {protocol: mediated, mediator: m, signatories: [a]}
+linkages:
+  l: {when: {event: start}, effects: [EFFECT]}
+outcomes:
+  deal: {table: tab}
+`
+	for _, c := range []struct {
+		effect string
+		offer  float64
+	}{
+		{"{actor: a, issue: x, field: max, shift: {value: 20, assumption: t}}", 80},
+		{"{actor: a, issue: x, field: max, shift: {value: 50, assumption: t}}", 100}, // clamped to the scale
+		{"{actor: m, issue: x, field: min, shift: {value: 70, assumption: t}}", 70},  // m had no min: 0 + 70; its own red lines are applied after the signatories' (§3.4), so 70, not a's 60
+	} {
+		_, rec := trace(compile(t, replace(doc, "EFFECT", c.effect)), 1)
+		assert.Equal(t, c.offer, rec.evs[findKind(rec, sim.TraceOffer)].Offer[0], c.effect)
+	}
+}

@@ -412,6 +412,13 @@ func (s *State) apply(e *effect, r int) {
 	case fSalience:
 		i := e.actor*nI + e.issue
 		s.sal[i] = clamp(s.sal[i]+v, 0, 1)
+	case fMin:
+		// A red line the actor did not have starts at the scale's end.
+		i := e.actor*nI + e.issue
+		s.lo[i] = clamp(max(s.lo[i], 0)+v, 0, 100)
+	case fMax:
+		i := e.actor*nI + e.issue
+		s.hi[i] = clamp(min(s.hi[i], 100)+v, 0, 100)
 	case fSilence:
 		s.silence[e.inst][e.member] = clamp(s.silence[e.inst][e.member]+v, 0, 1)
 	case fYes:
