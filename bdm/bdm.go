@@ -117,7 +117,8 @@ type Model struct {
 	x     []float64 // positions at the start of the next round
 	next  []float64 // scratch: positions after the round
 	r     []float64 // risk exponents used in the last round
-	dist  []float64 // n×n: d(x_k, x_a)^r_k, row k
+	dist  []float64 // n×n: d(x_k, x_a)^r_k, row a
+	usq   []float64 // U_sq with each actor's exponent
 	prob  []float64 // n×n: P(i,j)
 	dang  []float64 // dangers
 	pairs []Offer   // n×n: pairs[i*n+j] = offer j makes i (last round)
@@ -158,6 +159,7 @@ func New(actors []Actor, opts Options) (*Model, error) {
 		next:  make([]float64, n),
 		r:     make([]float64, n),
 		dist:  make([]float64, n*n),
+		usq:   make([]float64, n),
 		prob:  make([]float64, n*n),
 		dang:  make([]float64, n),
 		pairs: make([]Offer, n*n),
@@ -314,55 +316,67 @@ func (m *Model) updateRisk() {
 	}
 }
 
-// fillDist sets dist[k][a] = (|x_k − x_a| / R)^r_k.
+// fillDist sets dist[a][k] = (|x_k − x_a| / R)^r_k: row a holds every
+// voter's distance to position x_a, so that a contest reads two rows.
 func (m *Model) fillDist() {
 	n := m.n
-	for k := 0; k < n; k++ {
-		row := m.dist[k*n : (k+1)*n]
-		xk, rk := m.x[k], m.r[k]
-		for a := 0; a < n; a++ {
-			row[a] = math.Pow(math.Abs(xk-m.x[a])/m.span, rk)
+	for a := 0; a < n; a++ {
+		row := m.dist[a*n : (a+1)*n]
+		xa := m.x[a]
+		for k := 0; k < n; k++ {
+			row[k] = math.Pow(math.Abs(m.x[k]-xa)/m.span, m.r[k])
 		}
+	}
+	for i := range m.usq {
+		m.usq[i] = 2 - 4*math.Pow(0.5, m.r[i])
 	}
 }
 
-// fillProb sets prob[i][j] = P(i,j): O(n³).
+// fillProb sets prob[i][j] = P(i,j) in one pass over the unordered pairs,
+// each summing over the n voters: n²(n−1)/2 terms. Since
+// v_k(j,i) = −v_k(i,j), the pass yields both numerators and the contest's
+// absolute support, and the round's total is twice the sum of the latter.
 func (m *Model) fillProb() {
 	n := m.n
-	var total float64
-	if m.opt.Denominator == DenomAllPairs {
-		for k := 0; k < n; k++ {
-			row := m.dist[k*n : (k+1)*n]
-			wk := m.w[k]
-			for a := 0; a < n; a++ {
-				for b := 0; b < n; b++ {
-					total += math.Abs(wk * (row[b] - row[a]))
+	total := 0.0
+	for i := 0; i < n; i++ {
+		m.prob[i*n+i] = 0
+		di := m.dist[i*n : (i+1)*n]
+		for j := i + 1; j < n; j++ {
+			if m.x[i] == m.x[j] {
+				m.prob[i*n+j], m.prob[j*n+i] = 0, 0
+				continue
+			}
+			dj := m.dist[j*n : (j+1)*n]
+			var pos, neg float64
+			for k, wk := range m.w {
+				if v := wk * (dj[k] - di[k]); v > 0 {
+					pos += v
+				} else {
+					neg -= v
 				}
 			}
+			m.prob[i*n+j], m.prob[j*n+i] = pos, neg
+			total += pos + neg
 		}
 	}
+	total *= 2
 	for i := 0; i < n; i++ {
-		for j := 0; j < n; j++ {
-			p := 0.0
-			if m.x[i] != m.x[j] {
-				var num, den float64
-				for k := 0; k < n; k++ {
-					v := m.w[k] * (m.dist[k*n+j] - m.dist[k*n+i])
-					if v > 0 {
-						num += v
-					}
-					den += math.Abs(v)
-				}
-				if m.opt.Denominator == DenomAllPairs {
-					den = total
-				}
-				if den > 0 {
-					p = num / den
-				} else {
-					p = 0.5 // every voter indifferent: neither side favoured
-				}
+		for j := i + 1; j < n; j++ {
+			if m.x[i] == m.x[j] {
+				continue
 			}
-			m.prob[i*n+j] = p
+			pij, pji := m.prob[i*n+j], m.prob[j*n+i]
+			den := total
+			if m.opt.Denominator == DenomContest {
+				den = pij + pji
+			}
+			if den > 0 {
+				m.prob[i*n+j], m.prob[j*n+i] = pij/den, pji/den
+			} else {
+				// Every voter indifferent: neither side favoured.
+				m.prob[i*n+j], m.prob[j*n+i] = 0.5, 0.5
+			}
 		}
 	}
 }
@@ -370,18 +384,30 @@ func (m *Model) fillProb() {
 // eu returns EU^a_i(ij): i's expected utility of challenging j, as actor a
 // perceives it (with a's risk exponent).
 func (m *Model) eu(a, i, j int, mu float64) float64 {
+	us, uf := m.stakes(a, i, j)
+	return m.euFrom(a, i, j, us, uf, mu)
+}
+
+// stakes returns U_s and U_f of a contest between i and j with a's
+// exponent; they are the same whichever of the two challenges.
+func (m *Model) stakes(a, i, j int) (us, uf float64) {
 	r := m.r[a]
-	p := m.prob[i*m.n+j]
 	dij := math.Abs(m.x[i] - m.x[j])
-	us := 2 - 4*math.Pow(0.5-0.5*dij/m.span, r)
-	uf := 2 - 4*math.Pow(0.5+0.5*dij/m.span, r)
-	usq := 2 - 4*math.Pow(0.5, r)
+	us = 2 - 4*math.Pow(0.5-0.5*dij/m.span, r)
+	uf = 2 - 4*math.Pow(0.5+0.5*dij/m.span, r)
+	return us, uf
+}
+
+// euFrom completes EU^a_i(ij) from the contest's stakes.
+func (m *Model) euFrom(a, i, j int, us, uf, mu float64) float64 {
+	p := m.prob[i*m.n+j]
 	sj := m.s[j]
 	q := 1 - m.opt.ChangeProb
-	v := sj*(p*us+(1-p)*uf) + (1-sj)*us - q*usq
+	v := sj*(p*us+(1-p)*uf) + (1-sj)*us - q*m.usq[a]
 	if m.opt.ChangeProb > 0 {
+		r := m.r[a]
 		t := 1 - m.opt.WorsenProb
-		h := 0.25 * (math.Abs(m.x[i]-mu) + dij) / m.span
+		h := 0.25 * (math.Abs(m.x[i]-mu) + math.Abs(m.x[i]-m.x[j])) / m.span
 		ub := 2 - 4*math.Pow(0.5-h, r)
 		uw := 2 - 4*math.Pow(0.5+h, r)
 		v -= m.opt.ChangeProb * (t*ub + (1-t)*uw)
@@ -400,8 +426,9 @@ func (m *Model) chooseOffer(i int, mu float64) float64 {
 		o := Offer{Proposer: j, Position: xi}
 		xj := m.x[j]
 		if j != i && xj != xi {
-			eui := m.eu(i, i, j, mu)
-			euj := m.eu(i, j, i, mu)
+			us, uf := m.stakes(i, i, j)
+			eui := m.euFrom(i, i, j, us, uf, mu)
+			euj := m.euFrom(i, j, i, us, uf, mu)
 			o.EUi, o.EUj = eui, euj
 			switch {
 			case euj > eui && eui > 0:
