@@ -22,10 +22,10 @@
 //	P(i,j) = Σ_k max(0, v_k(i,j)) / D,   P(i,j) = 0 if x_i = x_j.
 //
 // The denominator is where the two readings of the paper differ. The
-// replication that reproduces the paper's published rounds (see Sources)
-// divides by the total absolute support over every ordered pair of
-// positions, D = Σ_k Σ_a Σ_b |v_k(a,b)|, a constant of the round; this is
-// the default (DenomAllPairs). The textbook form divides by the support in
+// replication whose author reports that it reproduces the paper's ten
+// rounds (see Sources) divides by the total absolute support over every
+// ordered pair of positions, D = Σ_k Σ_a Σ_b |v_k(a,b)|, a constant of
+// the round; this is the default (DenomAllPairs). The textbook form divides by the support in
 // this contest alone, D = Σ_k |v_k(i,j)|, so that P(i,j) + P(j,i) = 1
 // (DenomContest). Either way P costs O(n) per ordered pair and the round
 // O(n³).
@@ -85,11 +85,20 @@
 //
 // Forecast. After each round the package reports the capability×salience
 // weighted mean, Σ c s x / Σ c s, and the weighted median, the position held
-// by an actor that minimises Σ c_k s_k |x_k − p| (the median voter of BDM's
-// pairwise votes with linear utility; ties to the lower position). BDM
-// (1994) forecasts the outcome as the median voter position; the
-// replications print both, and the mean is the smoother summary of the
-// trajectory.
+// by an actor that minimises Σ c_k s_k |x_k − p| (the Condorcet winner of
+// BDM's pairwise votes with linear utility, which the replication finds by
+// sequential pairwise votes; ties go to the lower position here). The median
+// voter position is what Bueno de Mesquita (1994) calls the forecast of the
+// outcome, and it is the one to report as "the forecast"; the mean is the
+// smoother summary of how the positions drift, and the replication prints
+// both after every round.
+//
+// # Cost
+//
+// Step is O(n³) and does not allocate: one pass over the unordered pairs
+// of actors, each summing the n voters' support, gives every probability
+// (and the round's total support); everything else is O(n²). Public Python
+// replications recompute the total for every probability and grow as n⁵.
 //
 // # Sources
 //
