@@ -25,10 +25,10 @@
 // replication whose author reports that it reproduces the paper's ten
 // rounds (see Sources) divides by the total absolute support over every
 // ordered pair of positions, D = Σ_k Σ_a Σ_b |v_k(a,b)|, a constant of
-// the round; this is the default (DenomAllPairs). The textbook form divides by the support in
-// this contest alone, D = Σ_k |v_k(i,j)|, so that P(i,j) + P(j,i) = 1
-// (DenomContest). Either way P costs O(n) per ordered pair and the round
-// O(n³).
+// the round; this is the default (DenomAllPairs). The textbook form
+// divides by the support in this contest alone, D = Σ_k |v_k(i,j)|, so
+// that P(i,j) + P(j,i) = 1 (DenomContest). Either way P costs O(n) per
+// ordered pair and the round O(n³).
 //
 // Utilities, seen by actor a (so with a's exponent r = r_a), of challenger
 // i against target j, with δ = d(x_i, x_j):
