@@ -166,7 +166,7 @@ func decodeNotes(name string, root *yaml.Node, from map[*yaml.Node]string) (*Sce
 
 // MaxAliasNodes bounds the nodes that aliases may copy into a scenario, so
 // that a few nested aliases cannot expand a small file exponentially.
-const MaxAliasNodes = 1 << 20
+const MaxAliasNodes = 1 << 17
 
 // expander resolves aliases and merge keys (<<) into a tree with neither.
 // Subtrees without them are shared, not copied. A node copied from an

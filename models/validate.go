@@ -26,10 +26,14 @@ const MaxHorizon = 100000
 type validator struct {
 	s  *Scenario
 	ps Problems
+	// keys indexes the keys of each mapping of the file that a message's
+	// field path has passed through, so that locating N messages in a file
+	// of N entries stays linear.
+	keys map[*yaml.Node]map[string]int
 }
 
 func (v *validator) add(line int, field, format string, args ...any) {
-	if l, whole := v.s.lineOf(field); whole || line == 0 && l > 0 {
+	if l, whole := v.lineOf(field); whole || line == 0 && l > 0 {
 		line = l
 	}
 	v.ps = append(v.ps, Problem{File: v.s.File, Line: line, Field: field, Msg: fmt.Sprintf(format, args...)})
@@ -39,8 +43,8 @@ func (v *validator) add(line int, field, format string, args ...any) {
 // tables.t.signatories[2] (for a mapping entry, the line of its key), and
 // whether the whole path was found; when it was not, the line of the deepest
 // part that was, or 0.
-func (s *Scenario) lineOf(path string) (int, bool) {
-	n, line := s.root, 0
+func (v *validator) lineOf(path string) (int, bool) {
+	n, line := v.s.root, 0
 	for n != nil && path != "" {
 		if path[0] == '[' {
 			end := strings.IndexByte(path, ']')
@@ -57,20 +61,33 @@ func (s *Scenario) lineOf(path string) (int, bool) {
 		if n.Kind != yaml.MappingNode {
 			return line, false
 		}
+		idx := v.keys[n]
+		if idx == nil {
+			if v.keys == nil {
+				v.keys = map[*yaml.Node]map[string]int{}
+			}
+			idx = make(map[string]int, len(n.Content)/2)
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				if _, dup := idx[n.Content[i].Value]; !dup {
+					idx[n.Content[i].Value] = i
+				}
+			}
+			v.keys[n] = idx
+		}
 		// Ids may hold dots (file names): take the longest key that the
 		// path continues from.
-		best := -1
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k := n.Content[i].Value
-			if strings.HasPrefix(path, k) && (len(path) == len(k) || path[len(k)] == '.' || path[len(k)] == '[') &&
-				(best < 0 || len(k) > len(n.Content[best].Value)) {
-				best = i
+		best, k := -1, ""
+		for end := 0; end <= len(path); end++ {
+			if end < len(path) && path[end] != '.' && path[end] != '[' {
+				continue
+			}
+			if i, ok := idx[path[:end]]; ok {
+				best, k = i, path[:end]
 			}
 		}
 		if best < 0 {
 			return line, false
 		}
-		k := n.Content[best].Value
 		n, line, path = n.Content[best+1], n.Content[best].Line, strings.TrimPrefix(path[len(k):], ".")
 	}
 	return line, n != nil && path == ""
