@@ -138,18 +138,6 @@ func New(actors []Actor, opts Options) (*Model, error) {
 	if err := checkOptions(opts); err != nil {
 		return nil, err
 	}
-	total := 0.0
-	lo, hi := math.Inf(1), math.Inf(-1)
-	for i, a := range actors {
-		if err := checkActor(i, a, opts); err != nil {
-			return nil, err
-		}
-		total += a.Capability * a.Salience
-		lo, hi = math.Min(lo, a.Position), math.Max(hi, a.Position)
-	}
-	if !(total > 0) {
-		return nil, fmt.Errorf("%w: no actor has both capability and salience above 0, so the weighted forecast is undefined", ErrActor)
-	}
 	m := &Model{
 		n:     n,
 		names: make([]string, n),
@@ -164,9 +152,34 @@ func New(actors []Actor, opts Options) (*Model, error) {
 		dang:  make([]float64, n),
 		pairs: make([]Offer, n*n),
 		moves: make([]Offer, n),
-		span:  hi - lo,
 		opt:   opts,
 	}
+	if err := m.Reset(actors); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// Reset restarts the model at round 0 with new actors, as many as it was
+// made with, reusing its memory: a simulation that draws the actors'
+// parameters afresh for every replicate allocates nothing per replicate.
+func (m *Model) Reset(actors []Actor) error {
+	if len(actors) != m.n {
+		return fmt.Errorf("%w: Reset with %d actors, the model has %d", ErrActor, len(actors), m.n)
+	}
+	total := 0.0
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for i, a := range actors {
+		if err := checkActor(i, a, m.opt); err != nil {
+			return err
+		}
+		total += a.Capability * a.Salience
+		lo, hi = math.Min(lo, a.Position), math.Max(hi, a.Position)
+	}
+	if !(total > 0) {
+		return fmt.Errorf("%w: no actor has both capability and salience above 0, so the weighted forecast is undefined", ErrActor)
+	}
+	m.span, m.round = hi-lo, 0
 	if m.span == 0 {
 		// Every actor at one position: no contest can arise; any scale works.
 		m.span = 1
@@ -179,7 +192,7 @@ func New(actors []Actor, opts Options) (*Model, error) {
 		m.r[i] = 1
 		m.moves[i] = Offer{Proposer: -1, Position: a.Position}
 	}
-	return m, nil
+	return nil
 }
 
 func checkOptions(o Options) error {

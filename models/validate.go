@@ -11,7 +11,7 @@ import (
 
 // Known protocol, rule, institution, event, effect and variant kinds.
 var (
-	Protocols        = []string{"mediated", "alternating", "legislative", "majority"}
+	Protocols        = []string{"mediated", "alternating", "legislative", "majority", "bdm"}
 	AcceptRules      = []string{"logit", "probit", "threshold"}
 	Strategies       = []string{"spe", "tactic"}
 	InstitutionKinds = []string{"consensus", "veto", "referendum"}
@@ -366,6 +366,10 @@ func (v *validator) tables() {
 			}
 			if len(t.Signatories) == 0 {
 				v.add(line, f+".signatories", "is required for the mediated protocol: name at least one actor")
+			}
+		case "bdm":
+			if len(t.Players) < 3 {
+				v.add(line, f+".players", "the bdm protocol needs at least 3 players, got %d", len(t.Players))
 			}
 		case "alternating", "legislative", "majority":
 			if len(t.Players) < 2 {

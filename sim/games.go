@@ -102,6 +102,8 @@ func (s *State) stepGame(t, r int) {
 		s.stepLegislative(t, r)
 	case protoMajority:
 		s.stepMajority(t, r)
+	case protoBDM:
+		s.stepBDM(t, r)
 	}
 }
 
@@ -402,6 +404,22 @@ func (c *compiler) checkProtocols() error {
 			seen[a] = true
 		}
 		if bad {
+			continue
+		}
+		if tb.protocol == protoBDM {
+			if len(tb.players) < 3 {
+				add("%s.players: the bdm protocol needs at least 3 players (a challenge's probability of success sums the support of third parties), got %d", f, len(tb.players))
+				continue
+			}
+			if len(tb.issues) != 1 {
+				add("%s: the bdm protocol decides one issue, but %d issues name table %s", f, len(tb.issues), tid)
+				continue
+			}
+			for k, a := range tb.players {
+				if !m.pos[a*nI+tb.issues[0]].has {
+					add("%s.players[%d]: %s takes part at %s but has no actors.%s.positions.%s", f, k, m.Actors[a], tid, m.Actors[a], m.Issues[tb.issues[0]])
+				}
+			}
 			continue
 		}
 		if tb.protocol == protoMajority {

@@ -12,6 +12,7 @@ const (
 	protoAlternating
 	protoLegislative
 	protoMajority
+	protoBDM
 )
 
 // utility returns actor a's utility for the package x at table t (x indexed

@@ -182,7 +182,7 @@ const (
 // Codes of the names the scenario format allows (validated by models).
 var (
 	protocolCodes = map[string]int{"mediated": protoMediated, "alternating": protoAlternating,
-		"legislative": protoLegislative, "majority": protoMajority}
+		"legislative": protoLegislative, "majority": protoMajority, "bdm": protoBDM}
 	kindCodes = map[string]int{"consensus": kindConsensus, "veto": kindVeto, "referendum": kindReferendum}
 )
 

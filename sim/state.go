@@ -77,6 +77,7 @@ type State struct {
 	offer, target, own, fLo, fHi, oLo, oHi, xi, id, sa, wanted, cand []float64
 	draft                                                            agents.Draft
 	ev                                                               TraceEvent
+	bdms                                                             []bdmTable // per table; a model only at bdm tables
 	game                                                             gameScratch
 
 	seed1, seed2 uint64 // the replicate's seed pair
@@ -108,6 +109,7 @@ func NewState(m *Model) *State {
 		s.groupYes = append(s.groupYes, f(len(in.groups)))
 	}
 	s.game = newGameScratch(m)
+	s.bdms = newBDMTables(m)
 	s.res = Result{OutcomeRound: make([]int, len(m.outcomes)), BelowReservation: make([]bool, len(m.outcomes)),
 		Final: s.pos, Params: s.vals}
 	return s
@@ -190,6 +192,9 @@ func (s *State) reset() {
 	}
 	if m.anyEU {
 		s.resetBeliefs()
+	}
+	for t := range s.bdms {
+		s.bdms[t].started = false
 	}
 	for i := range s.eventRound {
 		s.eventRound[i] = none

@@ -93,6 +93,20 @@ func (t *TextTracer) Trace(e *TraceEvent) {
 		}
 	case TraceShock:
 		step, who, detail = "shock", t.name(m.ShockIDs, e.Shock), m.Scenario.Shocks.Vals[e.Shock].Label
+	case TraceBDM:
+		step = "bdm"
+		if e.Offer == nil {
+			detail = "no forecast: every player has zero capability or salience"
+			break
+		}
+		parts := make([]string, len(e.Offer))
+		for k, a := range m.tables[e.Table].players {
+			parts[k] = fmt.Sprintf("%s=%.2f", m.Actors[a], e.Offer[k])
+		}
+		detail = fmt.Sprintf("positions %s  forecast mean=%.3f median=%.3f", strings.Join(parts, " "), e.U, e.R)
+		if !e.Accept {
+			detail += "  (no one moved: settles at the median)"
+		}
 	case TraceOutcome:
 		step, who, detail = "OUTCOME", t.name(m.Outcomes, e.Outcome), m.Scenario.Outcomes.Vals[e.Outcome].Label
 	}

@@ -1,0 +1,83 @@
+package sim
+
+import (
+	"github.com/negsim/negsim/bdm"
+)
+
+// bdmTable is a table run by the Bueno de Mesquita expected-utility model
+// (protocol bdm, docs/MODEL.md §3.11): its model and the scratch its
+// players are loaded into.
+type bdmTable struct {
+	model   *bdm.Model
+	actors  []bdm.Actor
+	started bool
+}
+
+// newBDMTables makes a model for every bdm table, sized for its players.
+func newBDMTables(m *Model) []bdmTable {
+	bt := make([]bdmTable, len(m.tables))
+	for t := range m.tables {
+		tb := &m.tables[t]
+		if tb.protocol != protoBDM || len(tb.players) < 3 {
+			continue
+		}
+		bt[t].actors = make([]bdm.Actor, len(tb.players))
+		for k, a := range tb.players {
+			bt[t].actors[k] = bdm.Actor{Name: m.Actors[a], Capability: 1, Salience: 1}
+		}
+		model, err := bdm.New(bt[t].actors, bdm.Options{Lo: 0, Hi: 100})
+		if err != nil {
+			panic("sim: placeholder BDM actors rejected: " + err.Error()) // cannot happen: 3+ equal actors
+		}
+		bt[t].model = model
+	}
+	return bt
+}
+
+// stepBDM runs one BDM round at table t. In the table's first round the
+// players' drawn power, ideal and salience on its issue start the model; the
+// table agrees at the forecast (the capability×salience-weighted median of
+// the positions) in the first round in which no player moves, or in the last
+// round of the horizon.
+func (s *State) stepBDM(t, r int) {
+	m := s.m
+	tb, bt := &m.tables[t], &s.bdms[t]
+	i := tb.issues[0]
+	nI := len(m.Issues)
+	if !bt.started {
+		for k, a := range tb.players {
+			p := a*nI + i
+			bt.actors[k].Capability, bt.actors[k].Position, bt.actors[k].Salience = s.vals[m.actorPower[a]], s.ideal[p], s.sal[p]
+		}
+		if err := bt.model.Reset(bt.actors); err != nil {
+			// Every player drew zero capability or salience: the model
+			// has no forecast; the table takes no further step.
+			s.blockedUntil[t] = m.Horizon
+			if s.tr != nil {
+				s.ev = blank(r, TraceBDM)
+				s.ev.Table, s.ev.Accept = t, false
+				s.tr.Trace(&s.ev)
+			}
+			return
+		}
+		bt.started = true
+	}
+	bt.model.Step()
+	moved := false
+	for k := range tb.players {
+		if bt.model.Move(k).Kind != bdm.NoMove {
+			moved = true
+		}
+	}
+	mean, median := bt.model.Forecast()
+	if s.tr != nil {
+		s.ev = blank(r, TraceBDM)
+		s.ev.Table, s.ev.Offer, s.ev.U, s.ev.R, s.ev.Accept = t, bt.model.Positions(), mean, median, moved
+		s.tr.Trace(&s.ev)
+	}
+	if !moved || r == m.Horizon-1 {
+		x := s.game.x[:1]
+		x[0] = median
+		s.settle(t, r, true, x)
+	}
+}
