@@ -544,7 +544,7 @@ func (s *Scenario) SHA256() string {
 func (s *Scenario) Raw() []byte { return s.raw }
 
 // VariantNames returns the names of the scenario's variants of the given kind
-// ("policy" or "reading"), in file order; kind "" returns all.
+// ("policy", "reading" or "model"), in file order; kind "" returns all.
 func (s *Scenario) VariantNames(kind string) []string {
 	var out []string
 	for i, k := range s.Variants.Keys {

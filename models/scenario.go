@@ -294,11 +294,14 @@ type Condition struct {
 // Variant is a named overlay on the base scenario: a policy lever setting or a
 // reading of the sources.
 type Variant struct {
-	Label       string    `yaml:"label"`
-	Description string    `yaml:"description"`
-	Kind        string    `yaml:"kind"` // policy or reading
-	Source      *Source   `yaml:"source"`
-	Assumption  string    `yaml:"assumption"`
-	Extends     []string  `yaml:"extends"`
-	Patch       yaml.Node `yaml:"patch"`
+	Label       string `yaml:"label"`
+	Description string `yaml:"description"`
+	// Kind is policy (what the actors do), reading (a reading of the
+	// sources) or model (a model family or decision rule, e.g. an
+	// expected-utility mediator, combined as policy+model+reading).
+	Kind       string    `yaml:"kind"`
+	Source     *Source   `yaml:"source"`
+	Assumption string    `yaml:"assumption"`
+	Extends    []string  `yaml:"extends"`
+	Patch      yaml.Node `yaml:"patch"`
 }

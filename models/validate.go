@@ -17,7 +17,7 @@ var (
 	InstitutionKinds = []string{"consensus", "veto", "referendum"}
 	EventKinds       = []string{"start", "agreed", "rejected", "vetoed", "opened", "shock", "linked"}
 	EffectFields     = []string{"reservation", "bonus", "ideal", "salience", "min", "max", "silence", "yes", "pass", "block", "prospect"}
-	VariantKinds     = []string{"policy", "reading"}
+	VariantKinds     = []string{"policy", "reading", "model"}
 )
 
 // MaxHorizon bounds the number of rounds.

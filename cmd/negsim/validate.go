@@ -27,9 +27,16 @@ func runValidate(e *env, args []string) error {
 	for _, v := range s.VariantNames("") {
 		names = append(names, v)
 	}
+	readings := append([]string{""}, s.VariantNames("reading")...)
+	modelVariants := append([]string{""}, s.VariantNames("model")...)
 	for _, p := range s.VariantNames("policy") {
-		for _, r := range s.VariantNames("reading") {
-			names = append(names, p+"+"+r)
+		for _, mv := range modelVariants {
+			for _, r := range readings {
+				if mv == "" && r == "" {
+					continue // the policy alone is listed above
+				}
+				names = append(names, joinVariants(p, mv, r))
+			}
 		}
 	}
 	for _, n := range names {
@@ -52,4 +59,19 @@ func runValidate(e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "%s: valid: %d actors, %d issues, %d tables, %d institutions, %d linkages, %d outcomes; %d variant combinations resolve\n",
 		s.File, s.Actors.Len(), s.Issues.Len(), s.Tables.Len(), s.Institutions.Len(), s.Linkages.Len(), s.Outcomes.Len(), len(names))
 	return nil
+}
+
+// joinVariants joins the non-empty variant names with "+".
+func joinVariants(parts ...string) string {
+	out := ""
+	for _, p := range parts {
+		if p == "" {
+			continue
+		}
+		if out != "" {
+			out += "+"
+		}
+		out += p
+	}
+	return out
 }
