@@ -32,6 +32,10 @@ type Plan struct {
 	heat  [][][]int // [label][x][y]
 	sens  *sensPlan
 	dec   *decPlan
+	// design is the design's points; bins the binned analysis of the
+	// variant cells.
+	design *designPlan
+	bins   *binPlan
 
 	Includes []*Plan
 }
@@ -99,6 +103,12 @@ type job struct {
 	multiOutcomes [][]int
 	multiPairs    [][2]int
 	weights       []int64
+	// lazy, when set, builds the job's model in the worker that runs it
+	// (m is nil): a design point.
+	lazy *lazyModel
+	// bins, when set, bins the job's sampled parameters (a binned
+	// analysis): counts.Bin* tally each parameter's bins.
+	bins *binPlan
 
 	counts Counts
 }
@@ -128,6 +138,14 @@ type Counts struct {
 	// agreement a signatory accepted below its reservation
 	// (sim.Result.BelowReservation).
 	Below []int64 `json:"below_reservation"`
+	// BinN[k][b] counts replicates whose k-th binned parameter fell in
+	// bin b; BinHits[k][b][o] those of them reaching outcome o, and
+	// BinRound and BinRoundSq add up the round each reached it in (the
+	// horizon when it did not) and its square.
+	BinN       [][]int64   `json:"bin_n,omitempty"`
+	BinHits    [][][]int64 `json:"bin_hits,omitempty"`
+	BinRound   [][][]int64 `json:"bin_round,omitempty"`
+	BinRoundSq [][][]int64 `json:"bin_round_sq,omitempty"`
 }
 
 // NewPlan checks spec against its scenario and lays out its jobs. Problems
@@ -146,7 +164,7 @@ func NewPlan(spec *Spec) (*Plan, error) {
 		}
 		p.Includes = append(p.Includes, ip)
 	}
-	if !spec.AllPolicies && len(spec.Variants) == 0 && spec.Sensitivity == nil && spec.Decompose == nil {
+	if !spec.AllPolicies && len(spec.Variants) == 0 && spec.Sensitivity == nil && spec.Decompose == nil && spec.Design == nil {
 		if len(ps) > 0 {
 			return nil, ps
 		}
@@ -361,6 +379,12 @@ func (pl *planner) plan() {
 	}
 	if d := spec.Decompose; d != nil {
 		pl.decompose(d)
+	}
+	if d := spec.Design; d != nil {
+		pl.design(d)
+	}
+	if b := spec.Binned; b != nil {
+		pl.binned(b, models)
 	}
 	labels := map[string]bool{}
 	for _, l := range p.Labels {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/negsim/negsim/sim"
+	"github.com/negsim/negsim/stats"
 )
 
 // Options control how a Plan runs; none of them changes the results.
@@ -57,8 +58,12 @@ func Run(ctx context.Context, p *Plan, o Options) error {
 	for _, j := range p.jobs {
 		j.counts = j.newCounts(len(p.Outcomes), p.Horizon)
 		j.outcomes = make([]int, len(p.Outcomes))
+		jm := j.m
+		if jm == nil {
+			jm = j.lazy.base
+		}
 		for i, name := range p.Outcomes {
-			j.outcomes[i] = indexOf(j.m.Outcomes, name)
+			j.outcomes[i] = indexOf(jm.Outcomes, name)
 		}
 		if j.pair != nil {
 			j.pairOutcomes = make([]int, len(p.Outcomes))
@@ -89,9 +94,14 @@ func Run(ctx context.Context, p *Plan, o Options) error {
 			defer wg.Done()
 			var st, pst *sim.State
 			var ms multiState
+			var mc modelCache
 			for t := range ch {
-				if st == nil || st.Model() != t.j.m {
-					st = sim.NewState(t.j.m)
+				m := t.j.m
+				if m == nil {
+					m = mc.get(t.j.lazy)
+				}
+				if st == nil || st.Model() != m {
+					st = sim.NewState(m)
 				}
 				if t.j.pair != nil && (pst == nil || pst.Model() != t.j.pair) {
 					pst = sim.NewState(t.j.pair)
@@ -100,7 +110,7 @@ func Run(ctx context.Context, p *Plan, o Options) error {
 				if t.j.multi != nil {
 					ms.use(t.j, len(p.Outcomes))
 				}
-				runTask(st, pst, &ms, t, &c, p.Spec.Seed)
+				runTask(st, pst, &ms, t, &c, p.Spec.Seed, p.Horizon)
 				mu.Lock()
 				t.j.counts.add(&c)
 				mu.Unlock()
@@ -142,6 +152,18 @@ func (j *job) newCounts(outcomes, horizon int) Counts {
 			c.Multi[k] = make([][3]int64, outcomes)
 		}
 		c.WSum, c.WSumSq = make([]int64, outcomes), make([]int64, outcomes)
+	}
+	if j.bins != nil {
+		k, b := len(j.bins.slots), j.bins.b.Bins
+		c.BinN = make([][]int64, k)
+		c.BinHits, c.BinRound, c.BinRoundSq = make([][][]int64, k), make([][][]int64, k), make([][][]int64, k)
+		for i := range k {
+			c.BinN[i] = make([]int64, b)
+			c.BinHits[i], c.BinRound[i], c.BinRoundSq[i] = make([][]int64, b), make([][]int64, b), make([][]int64, b)
+			for x := range b {
+				c.BinHits[i][x], c.BinRound[i][x], c.BinRoundSq[i][x] = make([]int64, outcomes), make([]int64, outcomes), make([]int64, outcomes)
+			}
+		}
 	}
 	return c
 }
@@ -224,6 +246,25 @@ func (c *Counts) add(o *Counts) error {
 			c.Joint[k][x] += o.Joint[k][x]
 		}
 	}
+	if len(c.BinN) != len(o.BinN) || len(c.BinHits) != len(o.BinHits) || len(c.BinRound) != len(o.BinRound) || len(c.BinRoundSq) != len(o.BinRoundSq) {
+		return fmt.Errorf("counts of different shapes")
+	}
+	for k := range c.BinN {
+		if len(c.BinN[k]) != len(o.BinN[k]) || len(c.BinHits[k]) != len(o.BinHits[k]) || len(c.BinRound[k]) != len(o.BinRound[k]) || len(c.BinRoundSq[k]) != len(o.BinRoundSq[k]) {
+			return fmt.Errorf("counts of different shapes")
+		}
+		for b := range c.BinN[k] {
+			c.BinN[k][b] += o.BinN[k][b]
+			for _, pair := range [][2][]int64{{c.BinHits[k][b], o.BinHits[k][b]}, {c.BinRound[k][b], o.BinRound[k][b]}, {c.BinRoundSq[k][b], o.BinRoundSq[k][b]}} {
+				if len(pair[0]) != len(pair[1]) {
+					return fmt.Errorf("counts of different shapes")
+				}
+				for i, v := range pair[1] {
+					pair[0][i] += v
+				}
+			}
+		}
+	}
 	for b := range c.Buckets {
 		if len(c.Buckets[b]) != len(o.Buckets[b]) {
 			return fmt.Errorf("counts of different shapes")
@@ -238,7 +279,7 @@ func (c *Counts) add(o *Counts) error {
 // runTask runs replicates [t.lo, t.hi) of t's job into c; for a paired
 // job, pst runs the pair model on the same streams, and for a multi-model
 // job ms runs the further models.
-func runTask(st, pst *sim.State, ms *multiState, t task, c *Counts, seed uint64) {
+func runTask(st, pst *sim.State, ms *multiState, t task, c *Counts, seed uint64, horizon int) {
 	j := t.j
 	b := 0
 	for b < len(j.checkpoints) && j.checkpoints[b] <= t.lo {
@@ -271,6 +312,9 @@ func runTask(st, pst *sim.State, ms *multiState, t task, c *Counts, seed uint64)
 		}
 		if j.multi != nil {
 			ms.count(res, c, s1, s2)
+		}
+		if j.bins != nil {
+			countBins(j, res, c, horizon)
 		}
 		for k, o := range j.outcomes {
 			if o < 0 {
@@ -328,5 +372,26 @@ func (ms *multiState) count(res *sim.Result, c *Counts, s1, s2 uint64) {
 		}
 		c.WSum[k] += w
 		c.WSumSq[k] += w * w
+	}
+}
+
+// countBins adds one replicate to the binned tallies of c: for each binned
+// parameter, its draw's equal-probability bin, and in it whether each
+// outcome was reached and in which round (the horizon if not).
+func countBins(j *job, res *sim.Result, c *Counts, horizon int) {
+	bp := j.bins
+	for k, s := range bp.slots {
+		b := stats.BinIndex(bp.cdfs[k].at(res.Params[s]), bp.b.Bins)
+		c.BinN[k][b]++
+		hits, rounds, sq := c.BinHits[k][b], c.BinRound[k][b], c.BinRoundSq[k][b]
+		for o, mo := range j.outcomes {
+			r := int64(horizon)
+			if mo >= 0 && res.OutcomeRound[mo] >= 0 {
+				r = int64(res.OutcomeRound[mo])
+				hits[o]++
+			}
+			rounds[o] += r
+			sq[o] += r * r
+		}
 	}
 }

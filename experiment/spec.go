@@ -16,7 +16,7 @@ import (
 )
 
 // Figure names an experiment may ask for, in the order they are drawn.
-var FigureNames = []string{"variants", "byround", "sweep", "heatmap", "tornado", "convergence", "difference", "decompose", "verification"}
+var FigureNames = []string{"variants", "byround", "sweep", "heatmap", "tornado", "convergence", "difference", "decompose", "sobol", "morris", "verification"}
 
 // Spec is a parsed experiment file.
 type Spec struct {
@@ -56,6 +56,12 @@ type Spec struct {
 	// Decompose asks for a paired one-at-a-time decomposition of the gap
 	// between two readings of one variant.
 	Decompose *Decompose
+	// Design is a factorial, Latin-hypercube, Sobol or Morris design over
+	// parameters of one variant.
+	Design *Design
+	// Binned estimates first-order indices from the variant cells' own
+	// replicates.
+	Binned *Binned
 	// Convergence lists increasing replicate counts at which the first
 	// variant's estimates are reported.
 	Convergence []int
@@ -358,7 +364,7 @@ func Parse(name string, data []byte) (*Spec, error) {
 func (p *parser) spec(root *yaml.Node) *Spec {
 	s := &Spec{Level: 0.95, Seed: 1, lines: map[string]int{}}
 	f := p.fields(root, "", "name", "scenario", "variants", "readings", "n", "seed", "level", "outcomes", "fixed",
-		"sweep", "sweep2", "sensitivity", "difference", "decompose", "convergence", "verification", "figures", "includes")
+		"sweep", "sweep2", "sensitivity", "difference", "decompose", "design", "binned", "convergence", "verification", "figures", "includes")
 	if f == nil {
 		return s
 	}
@@ -448,6 +454,12 @@ func (p *parser) spec(root *yaml.Node) *Spec {
 	}
 	if n := f["decompose"]; n != nil {
 		s.Decompose = p.decompose(n)
+	}
+	if n := f["design"]; n != nil {
+		s.Design = p.design(n)
+	}
+	if n := f["binned"]; n != nil {
+		s.Binned = p.binned(n)
 	}
 	if n := f["convergence"]; n != nil {
 		if n.Kind != yaml.SequenceNode || len(n.Content) == 0 {
@@ -673,6 +685,7 @@ func (p *parser) figures(s *Spec, n, root *yaml.Node) {
 			name string
 		}{{s.Sweep != nil, "sweep"}, {s.Sweep2 != nil, "heatmap"}, {s.Sensitivity != nil, "tornado"},
 			{len(s.Convergence) > 0, "convergence"}, {len(s.Difference) > 0, "difference"}, {s.Decompose != nil, "decompose"},
+			{s.Design != nil && s.Design.Type == DesignSobol, "sobol"}, {s.Design != nil && s.Design.Type == DesignMorris, "morris"},
 			{s.Verification, "verification"}} {
 			if x.on {
 				s.Figures = append(s.Figures, x.name)
@@ -699,6 +712,10 @@ func (p *parser) figures(s *Spec, n, root *yaml.Node) {
 			need, what = len(s.Difference) > 0, "difference"
 		case "decompose":
 			need, what = s.Decompose != nil, "decompose"
+		case "sobol":
+			need, what = s.Design != nil && s.Design.Type == DesignSobol, "design: {type: sobol}"
+		case "morris":
+			need, what = s.Design != nil && s.Design.Type == DesignMorris, "design: {type: morris}"
 		case "verification":
 			need, what = s.Verification, "verification: true"
 		default:
@@ -720,9 +737,9 @@ func (p *parser) figures(s *Spec, n, root *yaml.Node) {
 // coherence checks what no single field can.
 func (p *parser) coherence(s *Spec, f map[string]*yaml.Node, root *yaml.Node) {
 	hasVariants := s.AllPolicies || len(s.Variants) > 0
-	for _, k := range []string{"sweep", "sweep2", "sensitivity", "difference", "convergence", "readings", "outcomes", "fixed"} {
+	for _, k := range []string{"sweep", "sweep2", "sensitivity", "difference", "convergence", "readings", "outcomes", "fixed", "binned"} {
 		standalone := k == "sensitivity" && s.Sensitivity != nil && s.Sensitivity.Variant != "" ||
-			(k == "fixed" || k == "outcomes") && s.Decompose != nil
+			(k == "fixed" || k == "outcomes") && (s.Decompose != nil || s.Design != nil)
 		if f[k] != nil && !hasVariants && !standalone {
 			p.add(f[k], k, "needs variants to apply to")
 		}
@@ -734,8 +751,8 @@ func (p *parser) coherence(s *Spec, f map[string]*yaml.Node, root *yaml.Node) {
 	if k := len(s.Convergence); k > 0 && s.N > 0 && s.Convergence[k-1] > s.N {
 		p.add(f["convergence"], "convergence", "the last count %d exceeds n = %d; the estimates at each count are prefixes of the n replicates", s.Convergence[k-1], s.N)
 	}
-	if !hasVariants && !s.Verification && s.Sensitivity == nil && s.Decompose == nil && f["includes"] == nil {
-		p.add(root, "", "the experiment runs nothing: give variants, decompose, verification: true or includes")
+	if !hasVariants && !s.Verification && s.Sensitivity == nil && s.Decompose == nil && s.Design == nil && f["includes"] == nil {
+		p.add(root, "", "the experiment runs nothing: give variants, decompose, design, verification: true or includes")
 	}
 	if s.AllPolicies && len(s.Difference) > 0 {
 		// Labels of "all" are only known with the scenario; Plan checks them.

@@ -42,6 +42,12 @@ type Manifest struct {
 	GOARCH           string   `json:"goarch"`
 	GOOS             string   `json:"goos"`
 	GoVersion        string   `json:"go_version"`
+	// Design, DesignSeed and DesignPoints describe a design: its type,
+	// the seed of its own draws (Latin hypercube, Morris trajectories,
+	// bootstrap) and its number of points.
+	Design       string `json:"design,omitempty"`
+	DesignSeed   uint64 `json:"design_seed,omitempty"`
+	DesignPoints int    `json:"design_points,omitempty"`
 }
 
 // verifyCSV returns the bytes of verification.csv.
@@ -101,6 +107,18 @@ func WriteFiles(ctx context.Context, p *Plan, dir, command string) error {
 	if p.dec != nil {
 		put("decompose.csv", p.decRows())
 	}
+	if p.design != nil {
+		put("design.csv", p.designRows())
+		switch p.design.d.Type {
+		case DesignSobol:
+			put("sobol.csv", p.sobolRows())
+		case DesignMorris:
+			put("morris.csv", p.morrisRows())
+		}
+	}
+	if p.bins != nil {
+		put("binned.csv", p.binnedRows())
+	}
 	for _, name := range order {
 		var b bytes.Buffer
 		w := csv.NewWriter(&b)
@@ -135,6 +153,12 @@ func (p *Plan) manifest(command string) []byte {
 	}
 	for _, j := range p.jobs {
 		m.Replicates += j.counts.N
+	}
+	if dp := p.design; dp != nil {
+		m.Design, m.DesignSeed, m.DesignPoints = dp.d.Type, dp.d.Seed, len(dp.points)
+		if m.N == 0 {
+			m.N = dp.d.Replicates
+		}
 	}
 	if p.Scenario != nil {
 		m.Scenario, m.ScenarioFile, m.ScenarioSHA256 = p.Scenario.Name, filepath.ToSlash(p.Scenario.File), p.Scenario.SHA256()

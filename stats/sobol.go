@@ -26,8 +26,15 @@ type SobolIndices struct {
 // fAB[i][j] the model at row j of A with the columns of factor i taken
 // from B. With V the variance of fA and fB pooled,
 //
-//	S1_i = (1/N) Σ_j fB[j]·(fAB[i][j] − fA[j]) / V      (Saltelli 2010)
-//	ST_i = (1/2N) Σ_j (fA[j] − fAB[i][j])² / V          (Jansen 1999)
+//	S1_i = (1/N) Σ_j (fB[j] − m)·(fAB[i][j] − fA[j]) / V   (Saltelli 2010)
+//	ST_i = (1/2N) Σ_j (fA[j] − fAB[i][j])² / V            (Jansen 1999)
+//
+// where m is the pooled mean. Analytically the indices do not depend on
+// m; Saltelli's estimator, written with fB[j] alone, does, and when the
+// output's mean is large against its spread (a probability of 0.7 that
+// moves by 0.03) the sampling error of the mean difference of fAB and fA
+// is amplified by m/V into first-order indices far outside [0, 1].
+// Centring removes that term (as Owen 2013, §3, recommends).
 //
 // The intervals come from resamples bootstrap resamples of the rows j
 // (drawn with a PCG generator seeded (seed, 0)), as percentile intervals
@@ -88,7 +95,7 @@ func sobolOnce(fA, fB []float64, fAB [][]float64, idx []int, s1, st []float64) f
 		var a, t float64
 		for _, j := range idx {
 			d := ab[j] - fA[j]
-			a += fB[j] * d
+			a += (fB[j] - mean) * d
 			t += d * d
 		}
 		if v == 0 {

@@ -20,8 +20,9 @@ const sobolBits = 32
 // Halton sampling only), hence this one.
 type SobolSeq struct {
 	v [][sobolBits]uint32 // direction numbers, scaled: v[dim][j] = m_{j+1}·2^(32−j−1)
-	x []uint32            // the current point, as 32-bit fractions
-	i uint64              // index of the next point
+	x     []uint32 // the current point, as 32-bit fractions
+	shift []uint32 // a random digital shift per dimension, or nil
+	i     uint64   // index of the next point
 }
 
 // NewSobolSeq returns the sequence in dim dimensions, 1 ≤ dim ≤ SobolMaxDim.
@@ -56,8 +57,9 @@ func NewSobolSeq(dim int) (*SobolSeq, error) {
 // Dim returns the sequence's dimension.
 func (s *SobolSeq) Dim() int { return len(s.x) }
 
-// Next writes the next point into dst (len(dst) = Dim()). The first call
-// gives the origin. It allocates nothing.
+// Next writes the next point into dst (len(dst) = Dim()), each coordinate
+// at the centre of its 2^−32 cell, so that none is exactly 0 or 1. The
+// first call gives the origin (before Scramble). It allocates nothing.
 func (s *SobolSeq) Next(dst []float64) {
 	if s.i > 0 {
 		// Gray code: point i differs from point i−1 in the direction
@@ -69,7 +71,23 @@ func (s *SobolSeq) Next(dst []float64) {
 	}
 	s.i++
 	for d, x := range s.x {
-		dst[d] = float64(x) / (1 << sobolBits)
+		if s.shift != nil {
+			x ^= s.shift[d]
+		}
+		dst[d] = (float64(x) + 0.5) / (1 << sobolBits)
+	}
+}
+
+// Scramble applies a random digital shift (each coordinate's bits XORed
+// with a random 32-bit word of its own, drawn from src), which keeps the
+// sequence's net structure and makes every point uniformly distributed,
+// so that estimates from it are unbiased and their error can be judged
+// by replication (randomised quasi-Monte Carlo; Owen 2003, §3; L'Ecuyer
+// and Lemieux 2002).
+func (s *SobolSeq) Scramble(src interface{ Uint64() uint64 }) {
+	s.shift = make([]uint32, len(s.x))
+	for d := range s.shift {
+		s.shift[d] = uint32(src.Uint64() >> 32)
 	}
 }
 

@@ -1,6 +1,8 @@
 package stats
 
 import (
+	"math"
+	"math/rand/v2"
 	"strconv"
 	"testing"
 )
@@ -29,7 +31,7 @@ func TestSobolSeq(t *testing.T) {
 	for i, w := range want {
 		s.Next(got)
 		for d := range w {
-			if got[d] != w[d] {
+			if math.Abs(got[d]-w[d]) > 1e-9 {
 				t.Errorf("point %d: Expected %v, Found %v", i, w, got)
 				break
 			}
@@ -88,5 +90,30 @@ func BenchmarkSobolSeq(b *testing.B) {
 				s.Next(x)
 			}
 		})
+	}
+}
+
+// TestSobolSeqScramble checks that a digital shift keeps the stratification
+// and moves the points.
+func TestSobolSeqScramble(t *testing.T) {
+	const m = 6
+	s, _ := NewSobolSeq(10)
+	s.Scramble(rand.NewPCG(1, 2))
+	seen := make([][1 << m]bool, 10)
+	x := make([]float64, 10)
+	moved := false
+	for range 1 << m {
+		s.Next(x)
+		for d, v := range x {
+			k := int(v * (1 << m))
+			if seen[d][k] {
+				t.Fatalf("dimension %d: two points in interval %d", d+1, k)
+			}
+			seen[d][k] = true
+			moved = moved || v > 1e-6 && v != 0.5
+		}
+	}
+	if !moved {
+		t.Error("the shift moved nothing")
 	}
 }
