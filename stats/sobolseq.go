@@ -19,10 +19,10 @@ const sobolBits = 32
 // gonum has no Sobol′ generator (stat/samplemv offers Latin hypercube and
 // Halton sampling only), hence this one.
 type SobolSeq struct {
-	v [][sobolBits]uint32 // direction numbers, scaled: v[dim][j] = m_{j+1}·2^(32−j−1)
-	x     []uint32 // the current point, as 32-bit fractions
-	shift []uint32 // a random digital shift per dimension, or nil
-	i     uint64   // index of the next point
+	v     [][sobolBits]uint32 // direction numbers, scaled: v[dim][j] = m_{j+1}·2^(32−j−1)
+	x     []uint32            // the current point, as 32-bit fractions
+	shift []uint32            // a random digital shift per dimension, or nil
+	i     uint64              // index of the next point
 }
 
 // NewSobolSeq returns the sequence in dim dimensions, 1 ≤ dim ≤ SobolMaxDim.
