@@ -46,6 +46,7 @@ var wantOutcomes = []string{
 	"final_status_agreed", "association_signed", "normalization_codified", "serbia_deal",
 	"serbia_nato_commitment", "kosovo_pfp", "kosovo_pathway", "kosovo_invited",
 	"recognized_athens", "recognized_bucharest", "recognized_bratislava", "recognized_madrid",
+	"bdm_status_frozen", "bdm_status_partition", "bdm_serbia_west", "bdm_serbia_commitment",
 }
 
 // The variant ids are part of the command-line interface: experiment files
@@ -59,16 +60,27 @@ var wantPolicies = []string{
 
 var wantReadings = []string{"advocate", "sceptic"}
 
+// wantModels are the variants of kind model: a model family or decision
+// rule, combined as policy+model+reading.
+var wantModels = []string{"eu-mediator", "bdm-forecast"}
+
 func TestDefaultVariantsResolve(t *testing.T) {
 	s, err := Default()
 	require.NoError(t, err)
 	require.ElementsMatch(t, wantPolicies, s.VariantNames("policy"))
 	require.ElementsMatch(t, wantReadings, s.VariantNames("reading"))
+	require.ElementsMatch(t, wantModels, s.VariantNames("model"))
 
 	names := append([]string{"base"}, s.Variants.Keys...)
 	for _, p := range s.VariantNames("policy") {
+		for _, mv := range s.VariantNames("model") {
+			names = append(names, p+"+"+mv)
+		}
 		for _, r := range s.VariantNames("reading") {
 			names = append(names, p+"+"+r)
+			for _, mv := range s.VariantNames("model") {
+				names = append(names, p+"+"+mv+"+"+r)
+			}
 		}
 	}
 	for _, name := range names {
