@@ -22,9 +22,9 @@ func TestBDMProtocolMatchesPackage(t *testing.T) {
 	_, rec := trace(m, 1)
 
 	actors := []bdm.Actor{
-		{"Netherlands", 0.08, 4, 0.8}, {"Belgium", 0.08, 7, 0.4}, {"Luxembourg", 0.03, 4, 0.2},
-		{"Germany", 0.16, 4, 0.8}, {"France", 0.16, 10, 0.6}, {"Italy", 0.16, 10, 0.6},
-		{"UK", 0.16, 10, 0.9}, {"Ireland", 0.05, 7, 0.1}, {"Denmark", 0.05, 4, 1.0}, {"Greece", 0.08, 7, 0.7},
+		{Name: "Netherlands", Capability: 0.08, Position: 4, Salience: 0.8}, {Name: "Belgium", Capability: 0.08, Position: 7, Salience: 0.4}, {Name: "Luxembourg", Capability: 0.03, Position: 4, Salience: 0.2},
+		{Name: "Germany", Capability: 0.16, Position: 4, Salience: 0.8}, {Name: "France", Capability: 0.16, Position: 10, Salience: 0.6}, {Name: "Italy", Capability: 0.16, Position: 10, Salience: 0.6},
+		{Name: "UK", Capability: 0.16, Position: 10, Salience: 0.9}, {Name: "Ireland", Capability: 0.05, Position: 7, Salience: 0.1}, {Name: "Denmark", Capability: 0.05, Position: 4, Salience: 1.0}, {Name: "Greece", Capability: 0.08, Position: 7, Salience: 0.7},
 	}
 	ref, err := bdm.New(actors, bdm.Options{Lo: 0, Hi: 100})
 	require.NoError(t, err)

@@ -81,7 +81,7 @@ func (s *State) reservation(a, t, r int) float64 {
 // respond draws actor a's response to x at table t in round r.
 func (s *State) respond(a, t, r int, x []float64) (ok bool, u, res, p float64) {
 	st := &s.m.stances[a*len(s.m.Tables)+t]
-	u, bad := s.utility(a, t, x)
+	u, bad := s.offerUtility(a, t, x)
 	res = s.reservation(a, t, r)
 	// Always draw, so a replicate's stream does not depend on red lines.
 	draw := s.trng[t].Float64()
@@ -100,6 +100,74 @@ func (s *State) respond(a, t, r int, x []float64) (ok bool, u, res, p float64) {
 }
 
 func (s *State) stepMediated(t, r int) {
+	m := s.m
+	tb := &m.tables[t]
+	nA := len(m.Actors)
+	d := &s.draft
+	ms := &m.stances[tb.mediator*len(m.Tables)+t]
+	// A mediator that may not concede (max_concession 0, a fixed offer) or
+	// drafts by expected utility needs no concession curve.
+	conceded := 0.0
+	if c := s.val(ms.maxConc, 1); c > 0 && !tb.eu {
+		conceded = min(s.concession(r, ms.e, s.val(ms.k, 0)), c)
+	}
+	x := s.tOffer[t]
+	estimate := math.NaN()
+	// The conceding mediator's draft is a function of the concession, the
+	// preferences and red lines (prefVer) and the demand weights (demVer):
+	// when none has moved since the last round, last round's draft stands.
+	// A trace always recomputes, for the draft's details.
+	cacheable := tb.conceding && s.tr == nil
+	s.draftHit[t] = cacheable && s.draftOK[t] && s.draftC[t] == conceded && s.draftPref[t] == s.prefVer && s.draftDem[t] == s.demVer[t]
+	if !s.draftHit[t] {
+		s.fillDraft(t)
+		d.Conceded = conceded
+		if tb.eu {
+			estimate = s.draftEU(t, r, d, s.val(ms.maxConc, 1), x)
+		} else {
+			tb.proposer.Propose(d, x)
+		}
+		s.offerVer[t]++
+		s.draftOK[t], s.draftC[t], s.draftPref[t], s.draftDem[t] = cacheable, conceded, s.prefVer, s.demVer[t]
+	}
+	if s.tr != nil {
+		s.traceOffer(t, r, d, x, estimate)
+	}
+
+	accepted, below := true, false
+	gain := s.val(tb.demandGain, 0)
+	for _, a := range tb.signatories {
+		ok, u, res, p := s.respond(a, t, r, x)
+		if tb.eu {
+			s.updateBelief(a, t, ok, u)
+		}
+		if s.tr != nil {
+			s.ev = blank(r, TraceResponse)
+			s.ev.Table, s.ev.Actor, s.ev.Accept, s.ev.U, s.ev.R, s.ev.P = t, a, ok, u, res, p
+			if tb.eu {
+				k := t*nA + a
+				s.ev.BeliefLo, s.ev.BeliefHi = s.belLo[k], s.belHi[k]
+			}
+			s.tr.Trace(&s.ev)
+		}
+		if !ok {
+			accepted = false
+			if gain != 0 {
+				s.demand[t*nA+a] *= 1 + gain
+				s.demVer[t]++
+			}
+		} else if u < res {
+			below = true
+		}
+	}
+	s.below[t] = below
+	s.settle(t, r, accepted, x)
+}
+
+// fillDraft sets the draft of table t's mediator (all but Conceded): its
+// own ideal and red lines, the signatories' power-, salience- and
+// demand-weighted ideal point, and their red lines.
+func (s *State) fillDraft(t int) {
 	m := s.m
 	tb := &m.tables[t]
 	nI, nA := len(m.Issues), len(m.Actors)
@@ -130,45 +198,23 @@ func (s *State) stepMediated(t, r int) {
 			d.Own[j], d.OwnLo[j], d.OwnHi[j] = s.ideal[mp], s.lo[mp], s.hi[mp]
 		}
 	}
-	ms := &m.stances[tb.mediator*len(m.Tables)+t]
-	f := s.concession(r, ms.e, s.val(ms.k, 0))
-	d.Conceded = min(f, s.val(ms.maxConc, 1))
-	x := s.offer[:k]
-	estimate := math.NaN()
-	if tb.eu {
-		estimate = s.draftEU(t, r, d, s.val(ms.maxConc, 1), x)
-	} else {
-		tb.proposer.Propose(d, x)
-	}
-	if s.tr != nil {
-		s.traceOffer(t, r, d, x, estimate)
-	}
+}
 
-	accepted, below := true, false
-	gain := s.val(tb.demandGain, 0)
-	for _, a := range tb.signatories {
-		ok, u, res, p := s.respond(a, t, r, x)
-		if tb.eu {
-			s.updateBelief(a, t, ok, u)
-		}
-		if s.tr != nil {
-			s.ev = blank(r, TraceResponse)
-			s.ev.Table, s.ev.Actor, s.ev.Accept, s.ev.U, s.ev.R, s.ev.P = t, a, ok, u, res, p
-			if tb.eu {
-				k := t*nA + a
-				s.ev.BeliefLo, s.ev.BeliefHi = s.belLo[k], s.belHi[k]
-			}
-			s.tr.Trace(&s.ev)
-		}
-		if !ok {
-			accepted = false
-			s.demand[t*nA+a] *= 1 + gain
-		} else if u < res {
-			below = true
-		}
+// offerUtility is utility for the current draft x of mediated table t,
+// cached per actor while the draft stands: it is used only in a round whose
+// draft repeats the last one (a fixed offer, or a capped concession), so a
+// draft that moves every round pays nothing for the cache.
+func (s *State) offerUtility(a, t int, x []float64) (float64, bool) {
+	if !s.draftHit[t] || len(x) == 0 || &x[0] != &s.tOffer[t][0] {
+		return s.utility(a, t, x)
 	}
-	s.below[t] = below
-	s.settle(t, r, accepted, x)
+	k := a*len(s.m.Tables) + t
+	if c := &s.uCache[k]; c.ok && c.pref == s.prefVer && c.offer == s.offerVer[t] {
+		return c.u, c.bad
+	}
+	u, bad := s.utility(a, t, x)
+	s.uCache[k] = utilCache{ok: true, pref: s.prefVer, offer: s.offerVer[t], u: u, bad: bad}
+	return u, bad
 }
 
 // traceOffer traces a mediator's draft x, with what the mediator would have
@@ -243,7 +289,7 @@ func (s *State) decide(i, t, r int, x []float64) bool {
 	if in.kind == kindReferendum {
 		p := s.pass[i]
 		if in.electorate != none && in.slope != none {
-			u, _ := s.utility(in.electorate, t, x)
+			u, _ := s.offerUtility(in.electorate, t, x)
 			res := s.reservation(in.electorate, t, r)
 			p = logistic(logit(p) + s.vals[in.slope]*(u-res))
 		}
@@ -285,7 +331,7 @@ func (s *State) groupVote(i, t, r int, x []float64) float64 {
 	for j, g := range in.groups {
 		y := s.groupYes[i][j]
 		if g.electorate != none {
-			u, _ := s.utility(g.electorate, t, x)
+			u, _ := s.offerUtility(g.electorate, t, x)
 			y = logistic(logit(y) + s.vals[g.slope]*(u-s.reservation(g.electorate, t, r)))
 		}
 		w := s.vals[g.share]

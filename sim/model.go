@@ -106,7 +106,10 @@ type table struct {
 	proposer    agents.Proposer
 	// eu marks an expected-utility mediator: the engine drafts by search
 	// over the mediator's beliefs (eu.go).
-	eu         bool
+	eu bool
+	// conceding marks the conceding mediator, whose draft is a pure
+	// function of its inputs and can be cached (mediated.go).
+	conceding  bool
 	evAgreed   int
 	evRejected int
 	evVetoed   int
@@ -365,6 +368,7 @@ func (c *compiler) compile() error {
 		ct.proposer = p
 		_, ct.eu = p.(agents.ExpectedUtility)
 		m.anyEU = m.anyEU || ct.eu
+		_, ct.conceding = p.(agents.ConcedingMediator)
 		for _, a := range tb.Signatories {
 			ct.signatories = append(ct.signatories, s.Actors.Index(a))
 		}

@@ -78,7 +78,19 @@ type State struct {
 	draft                                                            agents.Draft
 	ev                                                               TraceEvent
 	bdms                                                             []bdmTable // per table; a model only at bdm tables
-	game                                                             gameScratch
+	// Caches of the mediated protocol (mediated.go): each table's last
+	// draft, valid while its concession, the preferences (prefVer: every
+	// linkage effect on an ideal, salience, red line, bonus or prospect
+	// bumps it) and its demand weights (demVer) stand; and each actor's
+	// utility of it (offerVer counts a table's drafts).
+	prefVer                     uint32
+	tOffer                      [][]float64
+	draftOK, draftHit           []bool
+	draftC                      []float64
+	draftPref, draftDem, demVer []uint32
+	offerVer                    []uint32
+	uCache                      []utilCache
+	game                        gameScratch
 
 	seed1, seed2 uint64 // the replicate's seed pair
 
@@ -110,6 +122,13 @@ func NewState(m *Model) *State {
 	}
 	s.game = newGameScratch(m)
 	s.bdms = newBDMTables(m)
+	s.tOffer = make([][]float64, nT)
+	for t := range m.tables {
+		s.tOffer[t] = f(len(m.tables[t].issues))
+	}
+	s.draftOK, s.draftHit, s.draftC = make([]bool, nT), make([]bool, nT), f(nT)
+	s.draftPref, s.draftDem, s.demVer, s.offerVer = make([]uint32, nT), make([]uint32, nT), make([]uint32, nT), make([]uint32, nT)
+	s.uCache = make([]utilCache, nA*nT)
 	s.res = Result{OutcomeRound: make([]int, len(m.outcomes)), BelowReservation: make([]bool, len(m.outcomes)),
 		Final: s.pos, Params: s.vals}
 	return s
@@ -195,6 +214,12 @@ func (s *State) reset() {
 	}
 	for t := range s.bdms {
 		s.bdms[t].started = false
+	}
+	for t := range s.draftOK {
+		s.draftOK[t], s.draftHit[t] = false, false
+	}
+	for k := range s.uCache {
+		s.uCache[k].ok = false
 	}
 	for i := range s.eventRound {
 		s.eventRound[i] = none
@@ -404,6 +429,10 @@ func clamp(x, lo, hi float64) float64 { return min(max(x, lo), hi) }
 
 func (s *State) apply(e *effect, r int) {
 	m := s.m
+	switch e.field {
+	case fIdeal, fSalience, fMin, fMax, fBonus, fProspect:
+		s.prefVer++ // drafts and utilities cached before this are stale
+	}
 	v := s.vals[e.shift]
 	nI, nT := len(m.Issues), len(m.Tables)
 	switch e.field {
@@ -484,4 +513,13 @@ func (s *State) holds(oc *outcome) bool {
 		}
 	}
 	return true
+}
+
+// utilCache is an actor's utility of a table's current draft.
+type utilCache struct {
+	ok    bool
+	pref  uint32
+	offer uint32
+	u     float64
+	bad   bool
 }
