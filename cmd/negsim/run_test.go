@@ -56,20 +56,25 @@ func TestRunTraceGolden(t *testing.T) {
 
 func TestRunEveryActorTakesPart(t *testing.T) {
 	// With no --variant, run shows the scenario's default_variant (the full
-	// plan), in which every actor of the scenario takes part.
-	code, out, errs := cli(t, "run", "--trace", "--seed", "7", "--format", "json")
-	require.Equal(t, 0, code, errs)
-	var res jsonResult
-	require.NoError(t, json.Unmarshal([]byte(out), &res))
+	// plan), in which every actor of the scenario takes part: in a few
+	// replicates each acts at least once (one replicate need not show all:
+	// a maximalist Moscow, drawn in about half of them, leaves the Security
+	// Council, and so Beijing, nothing to vote on).
 	seen := map[string]bool{}
-	for _, st := range res.Trace {
-		seen[st.Actor] = true
+	for _, seed := range []string{"1", "2", "3", "4", "5", "6", "7", "8"} {
+		code, out, errs := cli(t, "run", "--trace", "--seed", seed, "--format", "json")
+		require.Equal(t, 0, code, errs)
+		var res jsonResult
+		require.NoError(t, json.Unmarshal([]byte(out), &res))
+		for _, st := range res.Trace {
+			seen[st.Actor] = true
+		}
+		assert.Contains(t, res.Outcomes, "ceasefire")
+		assert.Equal(t, "full-plan", res.Variant)
 	}
 	for _, a := range []string{"washington", "moscow", "kyiv", "belgrade", "pristina", "madrid", "athens", "bucharest", "bratislava", "beijing"} {
-		assert.True(t, seen[a], "%s takes no step in the trace", a)
+		assert.True(t, seen[a], "%s takes no step in eight replicates", a)
 	}
-	assert.Contains(t, res.Outcomes, "ceasefire")
-	assert.Equal(t, "full-plan", res.Variant)
 }
 
 func TestRunSeedsDiffer(t *testing.T) {
