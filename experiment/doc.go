@@ -57,16 +57,15 @@
 // residual add up to one; with a total near zero they are unstable.
 //
 // The pairing holds replicate by replicate whatever is replaced, since
-// every model starts replicate i from the same seed. How much of the draws
-// stay common depends on the distributions: a constant replacement is
-// pinned as a sweep pins it, and uniform, triangular, truncated-normal and
-// Bernoulli distributions each consume one uniform number, so replacing one
-// by another keeps every later draw aligned (and the three continuous ones
-// couple the old and new value monotonically). Replacing a constant by a
-// range, or a beta distribution, changes the count: later draws of that
-// replicate shift, the pairs decorrelate and the intervals widen, but stay
-// valid. Any difference in what happens during a replicate has the same
-// effect on the draws after it, as in every paired comparison.
+// every model starts replicate i from the same seed, and every parameter,
+// table, linkage and shock draws from its own stream keyed by its name
+// (docs/MODEL.md §4.2): replacing one parameter's distribution changes that
+// parameter's draw and nothing else's. Uniform, triangular,
+// truncated-normal and Bernoulli draws use one uniform number of the
+// parameter's stream, so replacing one by another also couples the old and
+// the new value monotonically. What happens differently during a replicate
+// (a deal struck earlier, a veto cast) changes only the draws of the
+// components it touches.
 //
 // Every replicate draws its numbers from sim.Stream(seed, label, i), the
 // label naming the cell's variant (the points of a sweep and the cells of a

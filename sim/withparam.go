@@ -7,18 +7,12 @@ import "github.com/negsim/negsim/models"
 // the decomposition of a gap between two readings, which replaces one
 // parameter of one reading by the other's.
 //
-// A constant p is pinned as WithFixed pins it: the slot's old
-// distribution is still drawn and the draw discarded, so every other draw
-// of a replicate is unchanged. A random p is drawn in place of the old
-// distribution. Uniform, triangular, truncated normal and Bernoulli
-// distributions each consume exactly one uniform number, and the first
-// three draw by the inverse CDF, so replacing one of them by another
-// keeps every later draw of the replicate aligned and couples the old and
-// the new value monotonically. Replacing a constant by a range, or
-// involving a beta distribution, changes how many numbers the slot
-// consumes: the replicate still starts from the same seed, so results
-// stay paired replicate by replicate, but the draws after the slot shift
-// and are no longer common to both models.
+// A constant p is pinned as WithFixed pins it; a random p is drawn from the
+// slot's own stream (docs/MODEL.md §4.2), so every other parameter's draw
+// is unchanged whatever p is. Uniform, triangular, truncated-normal and
+// Bernoulli draws use one uniform number, and the first three draw by the
+// inverse CDF, so replacing one of them by another couples the old and the
+// new value monotonically.
 func (m *Model) WithParam(slot int, p models.Param) *Model {
 	if !p.Random() {
 		lo, _ := p.Bounds()
