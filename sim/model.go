@@ -32,12 +32,11 @@ type Model struct {
 
 	params     []models.Param
 	paramNames []string
-	// draws are the parameters as the scenario gives them; a replicate
-	// always samples them, so that pinning a parameter (WithFixed) leaves
-	// every other draw of the replicate unchanged: sweep points and
-	// sensitivity settings are paired with the base by common random
-	// numbers. pinned marks the slots whose drawn value is replaced by the
-	// constant in params.
+	// draws are the parameters as the scenario gives them; each slot
+	// draws from its own stream, so pinning one (WithFixed) leaves every
+	// other draw of the replicate unchanged: sweep points and sensitivity
+	// settings are paired with the base by common random numbers. pinned
+	// marks the slots that take the constant in params instead.
 	draws  []models.Param
 	pinned []bool
 
@@ -570,9 +569,8 @@ func (m *Model) ParamIndex(path string) (int, error) {
 // WithFixed returns a copy of m in which the parameter at slot is the
 // constant v: the primitive behind sweeps and sensitivity analysis.
 //
-// The pinned parameter is still drawn from its distribution, and the draw
-// discarded, so that every other parameter and event of a replicate is the
-// same as in m.
+// Every parameter draws from its own stream (docs/MODEL.md §4.2), so every
+// other parameter of a replicate is drawn as in m.
 func (m *Model) WithFixed(slot int, v float64, why string) *Model {
 	c := *m
 	c.params = append([]models.Param(nil), m.params...)
