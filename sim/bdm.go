@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"math"
+
 	"github.com/negsim/negsim/bdm"
 )
 
@@ -11,6 +13,11 @@ type bdmTable struct {
 	model   *bdm.Model
 	actors  []bdm.Actor
 	started bool
+	// The positions after the last two rounds and the last round's
+	// median, to detect a two-round cycle; rounds counts the rounds run.
+	prev1, prev2 []float64
+	med1         float64
+	rounds       int
 }
 
 // newBDMTables makes a model for every bdm table, sized for its players.
@@ -22,6 +29,7 @@ func newBDMTables(m *Model) []bdmTable {
 			continue
 		}
 		bt[t].actors = make([]bdm.Actor, len(tb.players))
+		bt[t].prev1, bt[t].prev2 = make([]float64, len(tb.players)), make([]float64, len(tb.players))
 		for k, a := range tb.players {
 			bt[t].actors[k] = bdm.Actor{Name: m.Actors[a], Capability: 1, Salience: 1}
 		}
@@ -35,10 +43,12 @@ func newBDMTables(m *Model) []bdmTable {
 }
 
 // stepBDM runs one BDM round at table t. In the table's first round the
-// players' drawn power, ideal and salience on its issue start the model; the
-// table agrees at the forecast (the capability×salience-weighted median of
-// the positions) in the first round in which no player moves, or in the last
-// round of the horizon.
+// players' drawn power, ideal and salience on its issue start the model. The
+// table agrees at the forecast, the capability×salience-weighted median of
+// the positions, in the first round in which no player moves; when the
+// positions return to those of two rounds before (a two-round cycle, which
+// the model often falls into) it agrees at the mean of the cycle's two
+// medians; otherwise it agrees at the median of the horizon's last round.
 func (s *State) stepBDM(t, r int) {
 	m := s.m
 	tb, bt := &m.tables[t], &s.bdms[t]
@@ -60,7 +70,7 @@ func (s *State) stepBDM(t, r int) {
 			}
 			return
 		}
-		bt.started = true
+		bt.started, bt.rounds = true, 0
 	}
 	bt.model.Step()
 	moved := false
@@ -70,14 +80,27 @@ func (s *State) stepBDM(t, r int) {
 		}
 	}
 	mean, median := bt.model.Forecast()
+	pos := bt.model.Positions()
+	cycle := moved && bt.rounds >= 2
+	for k := range pos {
+		cycle = cycle && math.Abs(pos[k]-bt.prev2[k]) <= 1e-9*max(1, math.Abs(pos[k]))
+	}
 	if s.tr != nil {
 		s.ev = blank(r, TraceBDM)
-		s.ev.Table, s.ev.Offer, s.ev.U, s.ev.R, s.ev.Accept = t, bt.model.Positions(), mean, median, moved
+		s.ev.Table, s.ev.Offer, s.ev.U, s.ev.R, s.ev.Accept, s.ev.Silent = t, pos, mean, median, moved, cycle
 		s.tr.Trace(&s.ev)
 	}
-	if !moved || r == m.Horizon-1 {
+	forecast := median
+	if cycle {
+		forecast = (median + bt.med1) / 2
+	}
+	copy(bt.prev2, bt.prev1)
+	copy(bt.prev1, pos)
+	bt.med1 = median
+	bt.rounds++
+	if !moved || cycle || r == m.Horizon-1 {
 		x := s.game.x[:1]
-		x[0] = median
+		x[0] = forecast
 		s.settle(t, r, true, x)
 	}
 }

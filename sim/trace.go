@@ -16,7 +16,7 @@ const (
 	TraceLinkage                   // a linkage fired (Accept false: its draw failed)
 	TraceShock                     // an exogenous shock
 	TraceOutcome                   // an outcome was reached
-	TraceBDM                       // a BDM round: Offer the players' positions, U the mean and R the median forecast, Accept whether anyone moved
+	TraceBDM                       // a BDM round: Offer the players' positions, U the mean and R the median forecast, Accept whether anyone moved, Silent whether the positions repeat those of two rounds before
 )
 
 // TraceEvent is one step of a replicate, for --trace output and tests. Slices

@@ -104,8 +104,11 @@ func (t *TextTracer) Trace(e *TraceEvent) {
 			parts[k] = fmt.Sprintf("%s=%.2f", m.Actors[a], e.Offer[k])
 		}
 		detail = fmt.Sprintf("positions %s  forecast mean=%.3f median=%.3f", strings.Join(parts, " "), e.U, e.R)
-		if !e.Accept {
+		switch {
+		case !e.Accept:
 			detail += "  (no one moved: settles at the median)"
+		case e.Silent:
+			detail += "  (positions as two rounds before: a cycle; settles at the mean of its two medians)"
 		}
 	case TraceOutcome:
 		step, who, detail = "OUTCOME", t.name(m.Outcomes, e.Outcome), m.Scenario.Outcomes.Vals[e.Outcome].Label
