@@ -57,6 +57,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 }
 
 func runEnv(e *env, args []string) int {
+	if len(args) > 1 && args[0] == "help" {
+		// negsim help CMD is negsim CMD --help.
+		return runEnv(e, []string{args[1], "--help"})
+	}
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		mainUsage(e.stdout)
 		if len(args) == 0 {
@@ -122,8 +126,9 @@ Commands:
 	for _, c := range commands() {
 		fmt.Fprintf(w, "  %-11s %s\n", c.name, c.summary)
 	}
+	fmt.Fprintf(w, "  %-11s %s\n", "version", "print negsim's version (the module version or the git revision)")
 	fmt.Fprint(w, `
-Run "negsim COMMAND --help" for a command's flags and an example.
+Run "negsim help COMMAND" (or "negsim COMMAND --help") for a command's flags and an example.
 With no --scenario, commands use the embedded default scenario (`+models.DefaultName+`).
 `)
 }

@@ -258,3 +258,14 @@ func TestProvenanceCount(t *testing.T) {
 		t.Errorf("provenance with both: Found %q", got)
 	}
 }
+
+// negsim help CMD prints the command's own help, and the top-level help
+// lists version.
+func TestHelpCommand(t *testing.T) {
+	code, out, _ := cli(t, "help", "run")
+	require.Equal(t, 0, code)
+	assert.Contains(t, out, "Usage: negsim run")
+	code, out, _ = cli(t, "help")
+	require.Equal(t, 0, code)
+	assert.Contains(t, out, "  version ")
+}
