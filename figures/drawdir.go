@@ -52,15 +52,18 @@ var jobs = []figureJob{
 	{ConvergenceFile, "convergence", drawWith(ReadConvergence, Convergence)},
 	{DifferenceFile, "difference", drawWith(ReadDifference, Difference)},
 	{DecomposeFile, "decompose", drawWith(ReadDecompose, Decompose)},
+	{SobolFile, "sobol", drawWith(ReadSobol, Sobol)},
+	{MorrisFile, "morris", drawWith(ReadMorris, Morris)},
 	{VerificationFile, "verification", drawWith(ReadVerification, Verification)},
 }
 
 // DrawDir draws every figure it can from the result files in dir: it
 // reads manifest.json for the caption and, for each of summary.csv,
 // byround.csv, sweep.csv, heatmap.csv, sensitivity.csv, convergence.csv,
-// difference.csv, decompose.csv and verification.csv that exists, writes
-// the figure (variants, byround, sweep, heatmap, tornado, convergence,
-// difference, decompose, verification) as NAME.svg and NAME.png in dir. It returns the files
+// difference.csv, decompose.csv, sobol.csv, morris.csv and
+// verification.csv that exists, writes the figure (variants, byround,
+// sweep, heatmap, tornado, convergence, difference, decompose, sobol,
+// morris, verification) as NAME.svg and NAME.png in dir. It returns the files
 // written, in that order. A table that fails to parse or draw does not
 // stop the others; the errors are joined in the returned error. A
 // missing manifest is an error, as figures must say which run they show.
