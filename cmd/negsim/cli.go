@@ -42,6 +42,7 @@ func commands() []command {
 		{"merge", "merge the shards of a batch or experiment", runMerge},
 		{"validate", "check a scenario file and list every problem", runValidate},
 		{"scenario", "list a scenario's variants and every parameter with its provenance", runScenario},
+		{"report", "write one self-contained HTML page of a result directory, with a trace viewer", runReport},
 	}
 }
 
