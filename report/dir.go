@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html"
 	"html/template"
 	"io/fs"
 	"os"
@@ -52,8 +53,10 @@ type Figure struct {
 	// Name is the file name without extension (variants, byround, ...)
 	// and File the file name.
 	Name, File string
-	// URI is the figure as a data: URI.
-	URI template.URL
+	// Img is the <img> element showing it, its source a data: URI. It is
+	// built here rather than in the template, which would escape every +
+	// of the base64 text as &#43;.
+	Img template.HTML
 	// Bytes is the size of the file.
 	Bytes int
 }
@@ -374,8 +377,10 @@ func (d *Dir) readFigures(svgs, pngs []string) error {
 		if filepath.Ext(f) == ".png" {
 			mime = "image/png"
 		}
-		d.Figures = append(d.Figures, Figure{Name: strings.TrimSuffix(f, filepath.Ext(f)), File: f, Bytes: len(b),
-			URI: template.URL("data:" + mime + ";base64," + base64.StdEncoding.EncodeToString(b))})
+		name := strings.TrimSuffix(f, filepath.Ext(f))
+		img := fmt.Sprintf(`<img class="fig" src="data:%s;base64,%s" alt="%s" data-file="%s">`, mime,
+			base64.StdEncoding.EncodeToString(b), html.EscapeString("figure "+name+" of "+d.Name), html.EscapeString(f))
+		d.Figures = append(d.Figures, Figure{Name: name, File: f, Bytes: len(b), Img: template.HTML(img)})
 	}
 	return nil
 }

@@ -112,6 +112,11 @@
     root.setAttribute("data-ready", "1");
   }
 
+  // ?view=traces shows the trace viewer alone (and makes a screenshot of
+  // it possible without scrolling).
+  if (/(^|[?&])view=traces(&|$)/.test(location.search.slice(1)) && document.getElementById("traces")) {
+    root.classList.add("view-traces");
+  }
   try {
     setup();
   } catch (e) {
