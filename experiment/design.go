@@ -696,20 +696,26 @@ func (pl *planner) binned(b *Binned, ms []*sim.Model) {
 		pl.add(b.Line, "binned", "no uncertain parameters to bin")
 		return
 	}
-	// Every cell is binned on the first cell's slots and distributions;
-	// a cell that draws them differently would be binned wrongly.
-	for i, mi := range ms[1:] {
-		for k, s := range bp.slots {
-			if s >= len(mi.ParamNames()) || mi.ParamNames()[s] != bp.params[k] || !sameDist(mi.Params()[s], params[s]) {
-				pl.add(b.Line, "binned", "variant %s draws %s differently from %s; bin one variant, or variants that share the binned parameters' distributions",
-					pl.p.Labels[i+1], bp.params[k], pl.p.Labels[0])
+	// Each cell bins the same parameters, by name, on its own slots and
+	// distributions (a reading may draw them from other ranges).
+	pl.p.bins = bp
+	for i, j := range pl.p.main {
+		mi := ms[i]
+		if i == 0 {
+			pl.p.jobs[j].bins = bp
+			continue
+		}
+		cp := &binPlan{b: b, params: bp.params}
+		for _, name := range bp.params {
+			s, err := mi.ParamIndex(name)
+			if err != nil || !mi.Params()[s].Random() {
+				pl.add(b.Line, "binned", "%s is not an uncertain parameter of variant %s; bin parameters every variant draws", name, pl.p.Labels[i])
 				return
 			}
+			cp.slots = append(cp.slots, s)
+			cp.cdfs = append(cp.cdfs, newCDF(mi.Params()[s]))
 		}
-	}
-	pl.p.bins = bp
-	for _, j := range pl.p.main {
-		pl.p.jobs[j].bins = bp
+		pl.p.jobs[j].bins = cp
 	}
 }
 

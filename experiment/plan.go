@@ -38,6 +38,12 @@ type Plan struct {
 	bins   *binPlan
 
 	Includes []*Plan
+
+	// resumed is set by LoadProgress: the next Run keeps the counts and
+	// runs only the tasks not yet done.
+	resumed bool
+	// onTask, when set (by tests), is called after each task completes.
+	onTask func()
 }
 
 type sensPlan struct {
@@ -111,6 +117,9 @@ type job struct {
 	bins *binPlan
 
 	counts Counts
+	// done marks the tasks (by their first replicate) whose counts are in
+	// counts: all of them after Run, a part after an interruption.
+	done map[int]bool
 }
 
 // Counts are one job's integer tallies; they merge by addition.

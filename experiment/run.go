@@ -55,8 +55,13 @@ func Run(ctx context.Context, p *Plan, o Options) error {
 	}
 	var tasks []task
 	total := 0
+	resumed := p.resumed
+	p.resumed = false
 	for _, j := range p.jobs {
-		j.counts = j.newCounts(len(p.Outcomes), p.Horizon)
+		if !resumed {
+			j.counts = j.newCounts(len(p.Outcomes), p.Horizon)
+			j.done = map[int]bool{}
+		}
 		j.outcomes = make([]int, len(p.Outcomes))
 		jm := j.m
 		if jm == nil {
@@ -81,9 +86,11 @@ func Run(ctx context.Context, p *Plan, o Options) error {
 		}
 		lo, hi := o.Shard*j.n/o.Shards, (o.Shard+1)*j.n/o.Shards
 		for a := lo; a < hi; a += chunk {
-			tasks = append(tasks, task{j, a, min(a+chunk, hi)})
+			if !j.done[a] {
+				tasks = append(tasks, task{j, a, min(a+chunk, hi)})
+				total += min(a+chunk, hi) - a
+			}
 		}
-		total += hi - lo
 	}
 	ch := make(chan task)
 	var wg sync.WaitGroup
@@ -113,6 +120,10 @@ func Run(ctx context.Context, p *Plan, o Options) error {
 				runTask(st, pst, &ms, t, &c, p.Spec.Seed, p.Horizon)
 				mu.Lock()
 				t.j.counts.add(&c)
+				t.j.done[t.lo] = true
+				if p.onTask != nil {
+					p.onTask()
+				}
 				mu.Unlock()
 			}
 		}()

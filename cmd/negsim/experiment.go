@@ -12,7 +12,10 @@ import (
 )
 
 func runExperiment(e *env, args []string) error {
-	fs := newFlags(e, "experiment", "experiment FILE [-o DIR] [--workers W] [--quiet] [--shard K/N|auto [--shards N]] [--merge]",
+	fs := newFlags(e, "experiment", "experiment FILE [-o DIR] [--workers W] [--quiet] [--shard K/N|auto [--shards N]] [--merge] [--resume]\n\n"+
+		"On Ctrl-C or SIGTERM it writes DIR/progress.json (progress-K-of-N.json for a shard): the\n"+
+		"exact counts of the chunks completed, marked complete: false, and exits 130. --resume\n"+
+		"continues from it, and the result is byte-identical to an uninterrupted run.",
 		"negsim experiment experiments/all.yaml -o results")
 	out := fs.StringP("output", "o", "", "output directory (default: results/NAME, NAME from the file)")
 	workers := fs.Int("workers", 0, "worker goroutines (default: one per CPU); results do not depend on it")
@@ -20,6 +23,7 @@ func runExperiment(e *env, args []string) error {
 	shard := fs.String("shard", "", `run only shard K of N ("K/N", 1-based) and write its counts, or "auto" from SLURM_ARRAY_TASK_* or JOB_COMPLETION_INDEX`)
 	shards := fs.Int("shards", 0, "with --shard auto and JOB_COMPLETION_INDEX: the number of shards")
 	merge := fs.Bool("merge", false, "merge the shard counts in the output directory and write the tables and figures")
+	resume := fs.Bool("resume", false, "continue an interrupted run from the progress file in the output directory")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -35,6 +39,9 @@ func runExperiment(e *env, args []string) error {
 	}
 	if *merge && !sh.IsZero() {
 		return usagef("--merge and --shard do not go together: run the shards, then merge once")
+	}
+	if *merge && *resume {
+		return usagef("--merge and --resume do not go together: resume the interrupted shard, then merge")
 	}
 	spec, err := experiment.Load(fs.Arg(0))
 	if err != nil {
@@ -62,7 +69,15 @@ func runExperiment(e *env, args []string) error {
 		opt.Progress = e.stderr
 	}
 	ctx := context.Background()
-	command := "negsim experiment " + strings.Join(args, " ")
+	// The manifest records the command without --resume, so that a
+	// resumed run's files equal an uninterrupted run's.
+	var recorded []string
+	for _, a := range args {
+		if a != "--resume" {
+			recorded = append(recorded, a)
+		}
+	}
+	command := "negsim experiment " + strings.Join(recorded, " ")
 	switch {
 	case *merge:
 		if err := experiment.MergeShards(plan, dir); err != nil {
@@ -75,7 +90,35 @@ func runExperiment(e *env, args []string) error {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return err
 		}
-		if err := experiment.Run(ctx, plan, opt); err != nil {
+		k, n := opt.Shard, max(opt.Shards, 1)
+		if *resume {
+			found, err := experiment.LoadProgress(plan, dir, k, n)
+			if err != nil {
+				return err
+			}
+			if !found && !*quiet {
+				fmt.Fprintf(e.stderr, "no %s in %s: nothing to resume, running from the start\n", experiment.ProgressName(k, n), dir)
+			}
+		}
+		rctx, cancel := batchContext()
+		defer cancel()
+		go func() {
+			// After the first Ctrl-C, stop catching signals, so that a
+			// second one kills the process at once.
+			<-rctx.Done()
+			cancel()
+		}()
+		if err := experiment.Run(rctx, plan, opt); err != nil {
+			if rctx.Err() == nil {
+				return err
+			}
+			if err := experiment.SaveProgress(plan, dir, k, n); err != nil {
+				return err
+			}
+			return exitError{130, fmt.Errorf("interrupted: wrote the counts completed to %s (complete: false); continue with: negsim experiment %s -o %s --resume",
+				filepath.Join(dir, experiment.ProgressName(k, n)), fs.Arg(0), dir)}
+		}
+		if err := experiment.RemoveProgress(plan, dir, k, n); err != nil {
 			return err
 		}
 		if !sh.IsZero() {
