@@ -24,9 +24,21 @@
 //	sensitivity: {variant: V, outcome: ceasefire, params: all, n: 4000}
 //	difference: [{a: LABEL, b: LABEL, paired: true}]
 //	decompose: {variant: full-plan, from: advocate, to: sceptic, outcomes: [ceasefire], n: 20000}
+//	design:                       # one sampling design over parameters of one variant
+//	  type: sobol                 #   factorial | lhs | sobol | morris
+//	  variant: full-plan+advocate #   default base
+//	  levers: [{param: P, values: [..]}, ...]  # factorial: every combination (P may be a pattern)
+//	  params: [pattern, ...]      #   lhs/sobol/morris: uncertain parameters; "all" (default) = every one
+//	  groups: [{name: moscow, params: ["actors.moscow.*"]}, ...]  # sobol/morris: factors moved as one
+//	  n: 256                      #   lhs: points; sobol: base sample N (a power of two ≥ max(16, k)); morris: trajectories r
+//	  levels: 4                   #   morris: grid levels p (even)
+//	  replicates: 200             #   replicates at every point; required
+//	  seed: 1                     #   the design's own seed (LHS, Sobol shift, Morris, bootstrap); default 1
+//	  bootstrap: 500              #   bootstrap resamples of the indices; default 500
+//	binned: {bins: 20, params: all}  # first-order indices from the variant cells' own replicates
 //	convergence: [100, 1000, 10000]  # increasing, last ≤ n; first variant
 //	verification: true            # verify.Run: verification.csv
-//	figures: [variants, byround, sweep, heatmap, tornado, convergence, difference, decompose, verification]
+//	figures: [variants, byround, sweep, heatmap, tornado, convergence, difference, decompose, sobol, morris, verification]
 //	includes: [other.yaml]        # run into OUT/NAME of each
 //
 // Load parses a file and its includes and reports every problem with its
@@ -35,7 +47,8 @@
 // job per cell. Run runs the jobs and keeps integer counts; WriteFiles
 // writes the CSV tables that package figures reads, and manifest.json; Draw
 // draws the figures. WriteShard and MergeShards split a run across machines
-// and merge it exactly.
+// and merge it exactly; SaveProgress and LoadProgress interrupt and resume
+// one.
 //
 // A decomposition (decompose) explains the gap between two readings of a
 // variant, V+from and V+to, parameter by parameter. It matches the two
@@ -67,9 +80,100 @@
 // (a deal struck earlier, a veto cast) changes only the draws of the
 // components it touches.
 //
+// # Designs
+//
+// A design (design) lays out points, each a value for every design
+// parameter, and runs each point for replicates replicates of the
+// variant's stream key with those parameters pinned (sim.Model.WithFixed):
+// every point draws the same numbers for everything else (common random
+// numbers, docs/MODEL.md §4.2), so two points differ replicate by replicate
+// only through the pinned values, and the variance between points is not
+// inflated by independent noise. A factorial design crosses its levers'
+// values (the last lever fastest). An lhs, sobol or morris design works in
+// the unit cube, one coordinate per uncertain parameter, and maps a
+// coordinate u to the parameter's own distribution by its inverse CDF
+// (the u-quantile; for a Bernoulli(q), 1 when u < q): so the design
+// samples each parameter as the batch draws it. The Latin hypercube takes
+// one random permutation per coordinate and a uniform offset within each
+// stratum (PCG seeded (seed, 0)). The Sobol design is Saltelli's (2002,
+// 2010): matrices A and B from the first and the last k coordinates of a
+// 2k-dimensional Sobol′ sequence (Joe and Kuo 2008 direction numbers,
+// stats.SobolSeq, up to 555 parameters) with a random digital shift (PCG
+// seeded (seed, 1)), and for each factor the matrix AB_f, A with f's
+// columns from B: N·(k+2) points. The Morris design draws r trajectories
+// of k+1 points on a p-level grid, each step moving one factor by
+// Δ = p/(2(p−1)) (Morris 1991; groups move together, Campolongo et al.
+// 2007). A parameter that is not uncertain in the variant, a pattern or
+// group that names nothing, a parameter in two groups, a Sobol N that is
+// not a power of two at least max(16, k), a Latin hypercube with more
+// parameters than points and a design of more than a million points are
+// errors, with the file, line and field.
+//
+// design.csv has one row per point and outcome: point, block (A, B or
+// AB for Sobol, t<k> for Morris trajectory k, grid, lhs), moved (the
+// factor an AB point takes from B, or a Morris step moves), one column per
+// design parameter (a lever's label or name, or the parameter's path),
+// then outcome, successes, n, p, the Wilson interval, and round: the mean
+// round of reaching the outcome, a replicate that never does counted at
+// the horizon (the expected time to it, censored at the horizon).
+//
+// sobol.csv gives, for every outcome and each of the two metrics p (the
+// point's probability) and round, each factor's first-order index S1
+// (Saltelli et al. 2010, with the outputs centred on their mean, which
+// keeps the estimator stable when the mean is large against the spread)
+// and total index ST (Jansen 1999), as shares of the variance between
+// points (column variance), with bootstrap percentile intervals over the
+// N rows (resamples bootstrap, PCG seeded (seed, 0); bootstrap_seed). The
+// output of a point is an estimate from replicates runs, so the variance
+// includes its sampling noise, p(1−p)/R for a probability; common random
+// numbers cancel much of it between A and AB, which is what the
+// estimators difference, but not all: an index is a share of the variance
+// of the R-replicate estimate, and with R small against 1/Var the indices
+// of weak factors are noise. An outcome that never varies gives empty
+// indices. morris.csv gives μ, μ* (Campolongo et al. 2007, with a
+// bootstrap interval over trajectories) and σ of each factor's elementary
+// effects, in units of the output per unit of the quantile coordinate.
+// The figures sobol and morris draw them.
+//
+// # Binned first-order indices
+//
+// binned needs no extra runs: every replicate of a variant cell draws
+// every parameter, so binning each binned parameter's draws into bins
+// equal-probability bins (by its CDF) and counting, per bin, the
+// replicates, those reaching each outcome and their rounds estimates
+// S_i = Var(E[Y|X_i])/Var(Y) as the between-bin share of the variance, in
+// constant memory, with integer counts that merge exactly across shards.
+// binned.csv gives s1, the bias-corrected estimate (SSB − (B−1)·MSW)/SST,
+// s1_raw (SSB/SST, biased upwards by about (B−1)/N·(1−S)), the one-way
+// ANOVA F test's p-value of "no first-order effect", and the bins and
+// replicates behind it (min_bin_n). Y is here one replicate's outcome (0
+// or 1, or its censored round), so Var(Y) includes the model's own
+// randomness and the indices are shares of that total: smaller than the
+// Sobol design's shares of the variance of P(outcome | parameters). It is
+// valid when the inputs are independent (each parameter is drawn from its
+// own stream, so they are, unless a scenario ties them), when the number
+// of replicates per bin is large (N/B ≥ a few hundred; the bias is of
+// order B/N, the standard error of order 1/√N), and for a smooth
+// conditional mean (binning misses the variation of E[Y|X_i] within a bin,
+// a downward bias of order 1/B² for a smooth effect). It gives first-order
+// indices only: interactions, which Sobol's total index measures, are out
+// of its reach.
+//
+// # Interrupting and resuming
+//
+// negsim experiment stops on Ctrl-C or SIGTERM after the chunks in
+// flight, writes progress.json (progress-K-of-N.json for shard K of N)
+// with every cell's integer counts and the chunks they come from, marked
+// complete: false with replicates_done and replicates_total, and exits
+// 130. negsim experiment FILE -o DIR --resume checks that the file belongs
+// to the same experiment file (its SHA-256), scenario, seed and shard,
+// runs only the chunks missing and writes files byte-identical to an
+// uninterrupted run's (the manifest records the command without
+// --resume); the progress file is removed once the run completes.
+//
 // Every replicate draws its numbers from sim.Stream(seed, label, i), the
-// label naming the cell's variant (the points of a sweep and the cells of a
-// sensitivity analysis share their variant's streams), so results depend
+// label naming the cell's variant (the points of a sweep or a design and
+// the cells of a sensitivity analysis share their variant's streams), so results depend
 // only on the file, the scenario and the architecture, never on the number
 // of workers or shards; a plain variant's tables equal negsim batch's.
 package experiment
