@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/negsim/negsim/sim"
 )
 
 // runSpec parses spec (as a file in testdata, so that its scenario path
@@ -257,4 +259,37 @@ func TestDesignProblems(t *testing.T) {
 			t.Errorf("case %s: Expected an error containing %q, Found %v", c.spec, c.want, err)
 		}
 	}
+}
+
+// TestCountBinsAllocatesNothing checks the binned tally of one replicate,
+// run for every replicate of a binned cell.
+func TestCountBinsAllocatesNothing(t *testing.T) {
+	s, err := Parse("testdata/design-experiment.yaml", []byte("name: b\nscenario: gap.yaml\nvariants: [base]\nn: 10\nbinned: {bins: 4}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := NewPlan(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Run(context.Background(), p, Options{Workers: 1}); err != nil {
+		t.Fatal(err)
+	}
+	j := p.jobs[p.main[0]]
+	st := newStateFor(j)
+	res := st.Run(1, 2, nil)
+	c := j.newCounts(len(p.Outcomes), p.Horizon)
+	if a := testing.AllocsPerRun(100, func() { countBins(j, res, &c, p.Horizon) }); a != 0 {
+		t.Errorf("countBins: %v allocations", a)
+	}
+}
+
+// newStateFor returns a state for j's model (tests).
+func newStateFor(j *job) *sim.State {
+	m := j.m
+	if m == nil {
+		var mc modelCache
+		m = mc.get(j.lazy)
+	}
+	return sim.NewState(m)
 }
