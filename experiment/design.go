@@ -720,4 +720,3 @@ func (pl *planner) binned(b *Binned, ms []*sim.Model) {
 }
 
 func containsStr(xs []string, x string) bool { return indexOf(xs, x) >= 0 }
-
