@@ -74,6 +74,24 @@
         all('li.ev[data-kind="' + box.value + '"]').forEach(function (li) { li.hidden = !box.checked; });
       });
     });
+    // ?replicate=I&table=ID pick the replicate and table shown first.
+    var q = {};
+    location.search.slice(1).split("&").forEach(function (kv) {
+      var i = kv.indexOf("=");
+      if (i > 0) { q[decodeURIComponent(kv.slice(0, i))] = decodeURIComponent(kv.slice(i + 1)); }
+    });
+    if (q.table) {
+      traces.forEach(function (t) {
+        all("section.lane", t).forEach(function (s) {
+          if (s.getAttribute("data-table") === q.table) { showLane(t, s.id); }
+        });
+      });
+    }
+    if (q.replicate) {
+      traces.forEach(function (t) {
+        if (t.getAttribute("data-replicate") === q.replicate) { showTrace(t.id); }
+      });
+    }
     followHash();
     window.addEventListener("hashchange", followHash);
   }
