@@ -285,6 +285,13 @@ var funcs = template.FuncMap{
 		}
 		return strconv.FormatFloat(x, 'f', -1, 64)
 	},
+	// pct formats a probability as a CSS percentage.
+	"pct": func(x float64) string {
+		if math.IsNaN(x) {
+			return "0%"
+		}
+		return strconv.FormatFloat(100*x, 'f', 1, 64) + "%"
+	},
 	"f3": func(x float64) string { return strconv.FormatFloat(x, 'f', 3, 64) },
 	// margin formats U − R with its sign.
 	"margin": func(u, r float64) string { return fmt.Sprintf("%+.3f", u-r) },

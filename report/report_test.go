@@ -101,7 +101,7 @@ func TestBatchReport(t *testing.T) {
 	if got, want := count(page, `<td class="n p">`), len(summary); got != want {
 		t.Errorf("summary rows: %d, expected %d", got, want)
 	}
-	if !strings.Contains(page, "below share") {
+	if !strings.Contains(page, "below<br>share") {
 		t.Error("the summary has no below-reservation columns")
 	}
 	// The manifest: seed, N, scenario hash, command.
