@@ -15,7 +15,7 @@ import (
 // benchVariants are the variants of the default scenario whose cost the
 // README quotes: the status-quo base, the plan a plain negsim run shows,
 // and the plan under each reading.
-var benchVariants = []string{"base", "full-plan", "full-plan+advocate", "full-plan+sceptic"}
+var benchVariants = []string{"base", "full-plan", "full-plan+advocate", "full-plan+sceptic", "full-plan+eu-mediator", "full-plan+bdm-forecast"}
 
 // BenchmarkReplicate measures one replicate of the default scenario per
 // variant, and of synthetic scenarios in size tiers (actors × issues ×

@@ -68,13 +68,17 @@ func (s *State) believedAccept(a, t int, u float64) float64 {
 // package worth u to a.
 func (s *State) updateBelief(a, t int, accepted bool, u float64) {
 	k := t*len(s.m.Actors) + a
+	lo, hi := s.belLo[k], s.belHi[k]
 	if accepted {
 		s.belHi[k] = min(s.belHi[k], u)
 		s.belLo[k] = min(s.belLo[k], s.belHi[k])
-		return
+	} else {
+		s.belLo[k] = max(s.belLo[k], u)
+		s.belHi[k] = max(s.belHi[k], s.belLo[k])
 	}
-	s.belLo[k] = max(s.belLo[k], u)
-	s.belHi[k] = max(s.belHi[k], s.belLo[k])
+	if s.belLo[k] != lo || s.belHi[k] != hi {
+		s.belVer[t]++ // the table's last draft was optimal for other beliefs
+	}
 }
 
 // draftEU drafts into x the package that maximises the mediator's expected

@@ -117,8 +117,11 @@ func (s *State) stepMediated(t, r int) {
 	// preferences and red lines (prefVer) and the demand weights (demVer):
 	// when none has moved since the last round, last round's draft stands.
 	// A trace always recomputes, for the draft's details.
-	cacheable := tb.conceding && s.tr == nil
-	s.draftHit[t] = cacheable && s.draftOK[t] && s.draftC[t] == conceded && s.draftPref[t] == s.prefVer && s.draftDem[t] == s.demVer[t]
+	// An expected-utility draft also depends on the mediator's beliefs
+	// (belVer) and on the institutions' probabilities (in prefVer).
+	cacheable := (tb.conceding || tb.eu) && s.tr == nil
+	s.draftHit[t] = cacheable && s.draftOK[t] && s.draftC[t] == conceded && s.draftPref[t] == s.prefVer &&
+		s.draftDem[t] == s.demVer[t] && s.draftBel[t] == s.belVer[t]
 	if !s.draftHit[t] {
 		s.fillDraft(t)
 		d.Conceded = conceded
@@ -128,7 +131,7 @@ func (s *State) stepMediated(t, r int) {
 			tb.proposer.Propose(d, x)
 		}
 		s.offerVer[t]++
-		s.draftOK[t], s.draftC[t], s.draftPref[t], s.draftDem[t] = cacheable, conceded, s.prefVer, s.demVer[t]
+		s.draftOK[t], s.draftC[t], s.draftPref[t], s.draftDem[t], s.draftBel[t] = cacheable, conceded, s.prefVer, s.demVer[t], s.belVer[t]
 	}
 	if s.tr != nil {
 		s.traceOffer(t, r, d, x, estimate)

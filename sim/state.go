@@ -88,6 +88,7 @@ type State struct {
 	draftOK, draftHit           []bool
 	draftC                      []float64
 	draftPref, draftDem, demVer []uint32
+	draftBel, belVer            []uint32
 	offerVer                    []uint32
 	uCache                      []utilCache
 	game                        gameScratch
@@ -129,6 +130,7 @@ func NewState(m *Model) *State {
 	s.draftOK, s.draftHit, s.draftC = make([]bool, nT), make([]bool, nT), f(nT)
 	s.draftPref, s.draftDem, s.demVer, s.offerVer = make([]uint32, nT), make([]uint32, nT), make([]uint32, nT), make([]uint32, nT)
 	s.uCache = make([]utilCache, nA*nT)
+	s.draftBel, s.belVer = make([]uint32, nT), make([]uint32, nT)
 	s.res = Result{OutcomeRound: make([]int, len(m.outcomes)), BelowReservation: make([]bool, len(m.outcomes)),
 		Final: s.pos, Params: s.vals}
 	return s
@@ -430,8 +432,10 @@ func clamp(x, lo, hi float64) float64 { return min(max(x, lo), hi) }
 func (s *State) apply(e *effect, r int) {
 	m := s.m
 	switch e.field {
-	case fIdeal, fSalience, fMin, fMax, fBonus, fProspect:
-		s.prefVer++ // drafts and utilities cached before this are stale
+	case fIdeal, fSalience, fMin, fMax, fBonus, fProspect, fYes, fSilence, fPass:
+		// Drafts and utilities cached before this are stale (yes, silence
+		// and pass enter an expected-utility mediator's draft).
+		s.prefVer++
 	}
 	v := s.vals[e.shift]
 	nI, nT := len(m.Issues), len(m.Tables)
