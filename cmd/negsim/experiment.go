@@ -16,8 +16,8 @@ func runExperiment(e *env, args []string) error {
 		"On Ctrl-C or SIGTERM it writes DIR/progress.json (progress-K-of-N.json for a shard): the\n"+
 		"exact counts of the chunks completed, marked complete: false, and exits 130. --resume\n"+
 		"continues from it, and the result is byte-identical to an uninterrupted run.",
-		"negsim experiment experiments/all.yaml -o results")
-	out := fs.StringP("output", "o", "", "output directory (default: results/NAME, NAME from the file)")
+		"negsim experiment experiments/all.yaml -o out/all")
+	out := fs.StringP("out", "o", "", "output directory (default: out/NAME, NAME from the file; results/ is written only when named)")
 	workers := fs.Int("workers", 0, "worker goroutines (default: one per CPU); results do not depend on it")
 	quiet := fs.Bool("quiet", false, "print nothing but errors")
 	shard := fs.String("shard", "", `run only shard K of N ("K/N", 1-based) and write its counts, or "auto" from SLURM_ARRAY_TASK_* or JOB_COMPLETION_INDEX`)
@@ -53,7 +53,7 @@ func runExperiment(e *env, args []string) error {
 	}
 	dir := *out
 	if dir == "" {
-		dir = filepath.Join("results", spec.Name)
+		dir = filepath.Join("out", spec.Name)
 	}
 	plan, err := experiment.NewPlan(spec)
 	if err != nil {

@@ -149,3 +149,22 @@ func TestExperimentResume(t *testing.T) {
 		t.Errorf("progress.json left behind after completing: %v", err)
 	}
 }
+
+// Without -o an experiment writes under out/NAME, never into results/.
+func TestExperimentDefaultOut(t *testing.T) {
+	dir := t.TempDir()
+	scenario, _ := filepath.Abs("../../experiment/testdata/mini.yaml")
+	file := filepath.Join(dir, "small.yaml")
+	os.WriteFile(file, []byte("name: small\nscenario: "+scenario+"\nvariants: [base]\nn: 200\n"), 0o644)
+	t.Chdir(dir)
+	code, _, stderr := experimentCLI("experiment", file, "--quiet")
+	if code != exitOK {
+		t.Fatalf("experiment: exit %d, stderr %s", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "out", "small", "summary.csv")); err != nil {
+		t.Errorf("no out/small/summary.csv: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "results")); err == nil {
+		t.Errorf("the experiment wrote results/ without being told to")
+	}
+}
