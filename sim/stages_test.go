@@ -319,8 +319,9 @@ outcomes:
 
 // The trace reports an offer held at a signatory's red line: the mediator
 // wants 100, a's red line caps x at 60.
-func TestOfferHeldAtRedLine(t *testing.T) {
-	doc := `name: held
+// held is a one-table game: mediator m wants x = 100 and may not concede;
+// a's red line caps x at 60. LINKS takes linkages.
+const held = `name: held
 horizon: 1
 actors:
   m:
@@ -335,9 +336,14 @@ issues:
   x: {table: tab, status_quo: {value: 0, assumption: t}}
 tables:
   tab: {protocol: mediated, mediator: m, signatories: [a]}
+linkages:
+LINKS
 outcomes:
   deal: {table: tab}
 `
+
+func TestOfferHeldAtRedLine(t *testing.T) {
+	doc := replace(held, "LINKS", "")
 	_, rec := trace(compile(t, doc), 1)
 	e := rec.evs[findKind(rec, sim.TraceOffer)]
 	assert.Equal(t, []float64{100}, e.Wanted)
@@ -358,26 +364,7 @@ func findKind(r *recorder, k sim.TraceKind) int {
 // so the mediator's offer (it wants 100) is held at 80; a min shift on an
 // issue without a min starts from the scale's end, 0.
 func TestRedLineShift(t *testing.T) {
-	doc := `name: held
-horizon: 1
-actors:
-  m:
-    power: {value: 1, assumption: t}
-    positions: {x: {ideal: {value: 100, assumption: t}, salience: {value: 1, assumption: t}}}
-    tables: {tab: {concession: {e: {value: 1, assumption: t}}, max_concession: {value: 0, assumption: t}}}
-  a:
-    power: {value: 1, assumption: t}
-    positions: {x: {ideal: {value: 0, assumption: t}, salience: {value: 1, assumption: t}, max: {value: 60, assumption: t}}}
-    tables: {tab: {reservation: {value: 0, assumption: t}, rule: threshold}}
-issues:
-  x: {table: tab, status_quo: {value: 0, assumption: t}}
-tables:
-  tab: {protocol: mediated, mediator: m, signatories: [a]}
-linkages:
-  l: {when: {event: start}, effects: [EFFECT]}
-outcomes:
-  deal: {table: tab}
-`
+	doc := replace(held, "LINKS", "  l: {when: {event: start}, effects: [EFFECT]}")
 	for _, c := range []struct {
 		effect string
 		offer  float64
