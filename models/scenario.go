@@ -137,6 +137,11 @@ type Table struct {
 	// proposal under the legislative protocol.
 	Players []string `yaml:"players"`
 	Quota   int      `yaml:"quota"`
+	// Clock sets the time t of the concession curves at this table (the
+	// mediator's and the responders' reservations): "round" (the default)
+	// runs from round 0, t = r/H; "opened" from the round the table opened,
+	// t = (r − opened)/H, so a later stage starts its own negotiation.
+	Clock string `yaml:"clock"`
 	// Defers lists issues of later tables that an agreement here leaves
 	// open (an interim settlement): actors value a package at this table
 	// partly by what they expect those issues to settle at, and no red line

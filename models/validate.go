@@ -18,6 +18,7 @@ var (
 	EventKinds       = []string{"start", "agreed", "rejected", "vetoed", "opened", "shock", "linked"}
 	EffectFields     = []string{"reservation", "bonus", "ideal", "salience", "min", "max", "silence", "yes", "pass", "block", "prospect"}
 	VariantKinds     = []string{"policy", "reading", "model"}
+	Clocks           = []string{"round", "opened"}
 )
 
 // MaxHorizon bounds the number of rounds.
@@ -403,6 +404,12 @@ func (v *validator) tables() {
 		}
 		for j := range t.Defers {
 			v.deferral(line, fmt.Sprintf("%s.defers[%d]", f, j), id, &t.Defers[j])
+		}
+		if t.Clock != "" && !oneOf(t.Clock, Clocks) {
+			v.add(line, f+".clock", "is %q; allowed: %s", t.Clock, strings.Join(Clocks, ", "))
+		}
+		if t.Clock != "" && t.Protocol != "mediated" {
+			v.add(line, f+".clock", "applies to the mediated protocol's concession curves, not to %s", t.Protocol)
 		}
 		if t.Opens != nil {
 			v.events(line, f+".opens.after", t.Opens.After)

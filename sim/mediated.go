@@ -65,6 +65,15 @@ func (s *State) concession(r, eSlot int, k float64) float64 {
 	return k + (1-k)*math.Exp(s.m.logT[r]/e)
 }
 
+// clock is the round that table t's concession curves read in round r: r,
+// or the rounds since the table opened under clock: opened.
+func (s *State) clock(t, r int) int {
+	if s.m.tables[t].clockOpened && s.openedRound[t] != none {
+		return r - s.openedRound[t]
+	}
+	return r
+}
+
 // reservation returns actor a's reservation at table t in round r.
 func (s *State) reservation(a, t, r int) float64 {
 	m := s.m
@@ -72,7 +81,7 @@ func (s *State) reservation(a, t, r int) float64 {
 	start := s.val(st.resStart, 0)
 	res := start
 	if st.resEnd != none {
-		f := s.concession(r, st.e, s.val(st.k, 0))
+		f := s.concession(s.clock(t, r), st.e, s.val(st.k, 0))
 		res = agents.Reservation(start, s.vals[st.resEnd], f)
 	}
 	return res + s.resShift[a*len(m.Tables)+t]
@@ -109,7 +118,7 @@ func (s *State) stepMediated(t, r int) {
 	// drafts by expected utility needs no concession curve.
 	conceded := 0.0
 	if c := s.val(ms.maxConc, 1); c > 0 && !tb.eu {
-		conceded = min(s.concession(r, ms.e, s.val(ms.k, 0)), c)
+		conceded = min(s.concession(s.clock(t, r), ms.e, s.val(ms.k, 0)), c)
 	}
 	x := s.tOffer[t]
 	estimate := math.NaN()

@@ -106,6 +106,9 @@ type table struct {
 	// eu marks an expected-utility mediator: the engine drafts by search
 	// over the mediator's beliefs (eu.go).
 	eu bool
+	// clockOpened runs the table's concession curves from the round it
+	// opened (clock: opened).
+	clockOpened bool
 	// conceding marks the conceding mediator, whose draft is a pure
 	// function of its inputs and can be cached (mediated.go).
 	conceding  bool
@@ -353,6 +356,7 @@ func (c *compiler) compile() error {
 		ct := table{mediator: none, delay: none, disabled: tb.Disabled, quota: tb.Quota,
 			demandGain: c.opt("tables."+tid+".demand_gain", tb.DemandGain)}
 		ct.protocol = protocolCodes[tb.Protocol]
+		ct.clockOpened = tb.Clock == "opened"
 		name := ""
 		if tb.Mediator != "" {
 			ct.mediator = s.Actors.Index(tb.Mediator)

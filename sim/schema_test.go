@@ -181,6 +181,8 @@ func behavioural() []schemaCase {
 		game("actors.*.tables.*.pmin", "pmin: {value: 0, assumption: d pmin}", "pmin: {value: 0.3, assumption: d pmin}").check(checkDuel(100*5.0/9, math.NaN())),
 		game("actors.*.tables.*.pmax", "pmax: {value: 1, assumption: c pmax}", "pmax: {value: 0.8, assumption: c pmax}").check(checkDuel(100*5.0/9, 100*0.8*5/9)),
 
+		med("tables.*.clock", "opens: {after: [{event: agreed, table: interim}], delay: {value: 1, assumption: final delay}}",
+			"opens: {after: [{event: agreed, table: interim}], delay: {value: 1, assumption: final delay}}\n    clock: opened"),
 		med("issues.*.table", "guard: {label: Guarantees, table: main", "guard: {label: Guarantees, table: interim"),
 		med("issues.*.status_quo", "status_quo: {value: 20, assumption: status quo}", "status_quo: {value: 50, assumption: status quo}").check(checkStatusQuo),
 

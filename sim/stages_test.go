@@ -377,3 +377,30 @@ func TestRedLineShift(t *testing.T) {
 		assert.Equal(t, c.offer, rec.evs[findKind(rec, sim.TraceOffer)].Offer[0], c.effect)
 	}
 }
+
+// With clock: opened a table's concession curves start when it opens. The
+// final table of the staged game opens in round 1; its mediator concedes
+// linearly (e = 1) over the horizon of 4, so its conceded share in round r
+// is r/4 on the round clock and (r − 1)/4 on the opened clock.
+func TestClockOpened(t *testing.T) {
+	for _, c := range []struct {
+		clock string
+		want  []float64 // conceded share in rounds 1, 2, 3
+	}{{"", []float64{0.25, 0.5, 0.75}}, {"\n    clock: opened", []float64{0, 0.25, 0.5}}} {
+		doc := replace(staged, "RM", "0.56")
+		doc = replace(doc, "LINKS", "")
+		doc = replace(doc, "final: {concession: {e: {value: 1, assumption: t}}, max_concession: {value: 0, assumption: t}}",
+			"final: {concession: {e: {value: 1, assumption: t}}}")
+		doc = replace(doc, "opens: {after: [{event: agreed, table: interim}], delay: {value: 1, assumption: t}}",
+			"opens: {after: [{event: agreed, table: interim}], delay: {value: 1, assumption: t}}"+c.clock)
+		m := compile(t, doc)
+		_, rec := trace(m, 1)
+		var got []float64
+		for _, e := range rec.evs {
+			if e.Kind == sim.TraceOffer && m.Tables[e.Table] == "final" {
+				got = append(got, e.P)
+			}
+		}
+		assert.InDeltaSlice(t, c.want, got, 1e-12, "clock %q", c.clock)
+	}
+}

@@ -69,6 +69,7 @@ type State struct {
 	status                 []int
 	openAt                 []int
 	blockedUntil           []int
+	openedRound            []int     // the round each table opened, or none
 	demand                 []float64 // [table*nActors+actor]
 	fired                  []bool
 	eventRound             []int
@@ -108,7 +109,7 @@ func NewState(m *Model) *State {
 		resShift: f(nA * nT), bonus: f(nA * nT), pass: f(len(m.insts)), pos: f(nI),
 		prospect: f(len(m.defers) * nA), below: make([]bool, nT), fin: make([]bool, nT),
 		belLo: f(nT * nA), belHi: f(nT * nA), belNoise: f(nT * nA), cand: f(k),
-		status: make([]int, nT), openAt: make([]int, nT), blockedUntil: make([]int, nT),
+		status: make([]int, nT), openAt: make([]int, nT), blockedUntil: make([]int, nT), openedRound: make([]int, nT),
 		demand: f(nT * nA), fired: make([]bool, len(m.links)), eventRound: make([]int, len(m.events)),
 		offer: f(k), target: f(k), own: f(k), fLo: f(k), fHi: f(k), oLo: f(k), oHi: f(k), xi: f(k), id: f(k), sa: f(k), wanted: f(k),
 	}
@@ -200,7 +201,7 @@ func (s *State) reset() {
 		}
 	}
 	for t := range m.tables {
-		s.status[t], s.openAt[t], s.blockedUntil[t], s.below[t] = statusPending, none, 0, false
+		s.status[t], s.openAt[t], s.blockedUntil[t], s.below[t], s.openedRound[t] = statusPending, none, 0, false, none
 		if m.tables[t].disabled {
 			s.status[t] = statusDisabled
 		}
@@ -365,7 +366,7 @@ func (s *State) maybeOpen(t, r int) {
 	if r < s.openAt[t] {
 		return
 	}
-	s.status[t] = statusOpen
+	s.status[t], s.openedRound[t] = statusOpen, r
 	if s.tr != nil {
 		s.ev = blank(r, TraceOpened)
 		s.ev.Table = t
