@@ -87,3 +87,18 @@ func TestAcceptUniform(t *testing.T) {
 		}
 	}
 }
+
+// The shortcuts of AcceptUniform's logit form give the bits of the full
+// expression σ/w·[log1p-softplus(a) − log1p-softplus(b)].
+func TestAcceptUniformShortcutsExact(t *testing.T) {
+	full := func(x float64) float64 { return max(x, 0) + math.Log1p(math.Exp(-math.Abs(x))) }
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 200_000 {
+		lo := rng.Float64()
+		hi := lo + rng.Float64()*0.5
+		u := rng.Float64()*1.5 - 0.25
+		noise := math.Pow(10, rng.Float64()*4-5)
+		want := min(max(noise/(hi-lo)*(full((u-lo)/noise)-full((u-hi)/noise)), 0), 1)
+		require.Equal(t, math.Float64bits(want), math.Float64bits(agents.AcceptUniform(agents.Logit{}, u, lo, hi, noise)), "u=%g lo=%g hi=%g noise=%g", u, lo, hi, noise)
+	}
+}

@@ -38,7 +38,13 @@ func AcceptUniform(rule AcceptRule, u, lo, hi, noise float64) float64 {
 	case Threshold:
 		return min(max((u-lo)/w, 0), 1)
 	case Logit:
-		p := noise / w * (softplus((u-lo)/noise) - softplus((u-hi)/noise))
+		a, b := softplus((u-lo)/noise), 0.0
+		// With softplus(a) ≥ 38, a term below 2⁻⁵⁴ (softplus of −38 or
+		// less) leaves the difference unchanged: skip its exponential.
+		if x := (u - hi) / noise; !(a >= 38 && x <= -38) {
+			b = softplus(x)
+		}
+		p := noise / w * (a - b)
 		return min(max(p, 0), 1)
 	}
 	const k = 16
@@ -49,8 +55,17 @@ func AcceptUniform(rule AcceptRule, u, lo, hi, noise float64) float64 {
 	return sum / k
 }
 
-// softplus is log(1 + e^x), computed without overflow.
+// softplus is log(1 + e^x), computed without overflow. Beyond ±38 the
+// correction e^−|x| is below 2⁻⁵⁴, where math.Log1p returns its argument
+// and adding it to |x| ≥ 38 changes nothing, so the shortcuts give the same
+// bits as the full expression.
 func softplus(x float64) float64 {
+	switch {
+	case x >= 38:
+		return x
+	case x <= -38:
+		return math.Exp(x)
+	}
 	return max(x, 0) + math.Log1p(math.Exp(-math.Abs(x)))
 }
 

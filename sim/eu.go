@@ -15,13 +15,15 @@ import (
 // an acceptance lowers hi to u; if the evidence leaves the interval, it
 // moves to the evidence.
 
-// euGrid and euRefine set the search over the concession c: a grid of
-// euGrid+1 points over [0, c̄]; euRefine bisection steps for the onset of
-// acceptance (the lowest c with P > 0); a second grid of euGrid+1 points
-// between that onset and where P stops rising; and euRefine golden-section
-// steps around the best point (the bracket shrinks by 0.618 each).
+// euGrid, euBisect and euRefine set the search over the concession c: a
+// grid of euGrid+1 points over [0, c̄]; euBisect bisection steps for the
+// onset of acceptance (the lowest c with P > 0, to 1/(8·2⁶) of c̄); a second
+// grid of euGrid+1 points between that onset and where P stops rising; and
+// euRefine golden-section steps around the best point (the bracket shrinks
+// by 0.618 each).
 const (
 	euGrid   = 8
+	euBisect = 6
 	euRefine = 10
 )
 
@@ -88,6 +90,7 @@ func (s *State) updateBelief(a, t int, accepted bool, u float64) {
 // accepted and ratified.
 func (s *State) draftEU(t, r int, d *agents.Draft, capC float64, x []float64) float64 {
 	m := s.m
+	s.euStamp++ // deferred parts of utilities computed before this are stale
 	tb := &m.tables[t]
 	ms := &m.stances[tb.mediator*len(m.Tables)+t]
 	breakdown := math.NaN()
@@ -103,7 +106,7 @@ func (s *State) draftEU(t, r int, d *agents.Draft, capC float64, x []float64) fl
 	eval := func(c float64) (eu, p float64) {
 		d.Conceded = c
 		agents.ConcedingMediator{}.Propose(d, y)
-		um, _ := s.utility(tb.mediator, t, y)
+		um, _ := s.searchUtility(tb.mediator, t, y)
 		p = s.believedDeal(t, r, y)
 		return p*um + (1-p)*breakdown, p
 	}
@@ -139,7 +142,7 @@ func (s *State) draftEU(t, r int, d *agents.Draft, capC float64, x []float64) fl
 	lo := onHi
 	if onHi > onLo {
 		a, b := onLo, onHi
-		for range euRefine {
+		for range euBisect {
 			mid := (a + b) / 2
 			if _, p := eval(mid); p > 0 {
 				b = mid
@@ -198,7 +201,7 @@ func (s *State) believedDeal(t, r int, y []float64) float64 {
 	tb := &m.tables[t]
 	p := 1.0
 	for _, a := range tb.signatories {
-		u, bad := s.utility(a, t, y)
+		u, bad := s.searchUtility(a, t, y)
 		if bad {
 			return 0
 		}
@@ -215,7 +218,7 @@ func (s *State) believedDeal(t, r int, y []float64) float64 {
 			for j, g := range in.groups {
 				v := s.groupYes[i][j]
 				if g.electorate != none {
-					u, _ := s.utility(g.electorate, t, y)
+					u, _ := s.searchUtility(g.electorate, t, y)
 					v = logistic(logit(v) + s.vals[g.slope]*(u-s.believedReservation(g.electorate, t)))
 				}
 				num += s.vals[g.share] * v
@@ -227,7 +230,7 @@ func (s *State) believedDeal(t, r int, y []float64) float64 {
 		case in.kind == kindReferendum:
 			q := s.pass[i]
 			if in.electorate != none && in.slope != none {
-				u, _ := s.utility(in.electorate, t, y)
+				u, _ := s.searchUtility(in.electorate, t, y)
 				q = logistic(logit(q) + s.vals[in.slope]*(u-s.believedReservation(in.electorate, t)))
 			}
 			p *= q
@@ -236,7 +239,7 @@ func (s *State) believedDeal(t, r int, y []float64) float64 {
 				var q float64
 				if in.yesP[j] != none {
 					q = s.yes[i][j]
-				} else if u, bad := s.utility(a, t, y); !bad {
+				} else if u, bad := s.searchUtility(a, t, y); !bad {
 					q = s.believedAccept(a, t, u)
 				}
 				if in.silence {
@@ -257,4 +260,50 @@ func (s *State) believedReservation(a, t int) float64 {
 		return 0
 	}
 	return (s.belLo[k] + s.belHi[k]) / 2
+}
+
+// searchUtility is utility (§3.1) for a candidate draft y of table t during
+// the expected-utility search: the deferred issues' part, which no candidate
+// changes, is summed once per search and added to the table issues' part
+// (a different order of the same sum as utility, so the last bits can
+// differ; only the mediator's search uses it).
+func (s *State) searchUtility(a, t int, y []float64) (float64, bool) {
+	m := s.m
+	tb := &m.tables[t]
+	if len(tb.defers) == 0 {
+		return s.utility(a, t, y)
+	}
+	nI, nA := len(m.Issues), len(m.Actors)
+	if s.defStamp[a] != s.euStamp {
+		var num, den float64
+		for _, d := range tb.defers {
+			df := &m.defers[d]
+			k := a*nI + df.issue
+			if !m.pos[k].has {
+				continue
+			}
+			w := s.vals[df.weight] * s.sal[k]
+			num += w * (1 - math.Abs(s.prospect[d*nA+a]-s.ideal[k])/100)
+			den += w
+		}
+		s.defNum[a], s.defDen[a], s.defStamp[a] = num, den, s.euStamp
+	}
+	num, den := s.defNum[a], s.defDen[a]
+	violates := false
+	for j, i := range tb.issues {
+		k := a*nI + i
+		if !m.pos[k].has {
+			continue
+		}
+		if y[j] < s.lo[k] || y[j] > s.hi[k] {
+			violates = true
+		}
+		num += s.sal[k] * (1 - math.Abs(y[j]-s.ideal[k])/100)
+		den += s.sal[k]
+	}
+	u := 1.0
+	if den != 0 {
+		u = num / den
+	}
+	return u + s.bonus[a*len(m.Tables)+t], violates
 }

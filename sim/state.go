@@ -90,9 +90,14 @@ type State struct {
 	draftC                      []float64
 	draftPref, draftDem, demVer []uint32
 	draftBel, belVer            []uint32
-	offerVer                    []uint32
-	uCache                      []utilCache
-	game                        gameScratch
+	// The expected-utility search's deferred parts of utility, per actor,
+	// valid while defStamp equals euStamp (eu.go).
+	defNum, defDen []float64
+	defStamp       []uint32
+	euStamp        uint32
+	offerVer       []uint32
+	uCache         []utilCache
+	game           gameScratch
 
 	seed1, seed2 uint64 // the replicate's seed pair
 
@@ -132,6 +137,7 @@ func NewState(m *Model) *State {
 	s.draftPref, s.draftDem, s.demVer, s.offerVer = make([]uint32, nT), make([]uint32, nT), make([]uint32, nT), make([]uint32, nT)
 	s.uCache = make([]utilCache, nA*nT)
 	s.draftBel, s.belVer = make([]uint32, nT), make([]uint32, nT)
+	s.defNum, s.defDen, s.defStamp = f(nA), f(nA), make([]uint32, nA)
 	s.res = Result{OutcomeRound: make([]int, len(m.outcomes)), BelowReservation: make([]bool, len(m.outcomes)),
 		Final: s.pos, Params: s.vals}
 	return s
@@ -220,6 +226,10 @@ func (s *State) reset() {
 	}
 	for t := range s.draftOK {
 		s.draftOK[t], s.draftHit[t] = false, false
+	}
+	s.euStamp = 0
+	for a := range s.defStamp {
+		s.defStamp[a] = 0
 	}
 	for k := range s.uCache {
 		s.uCache[k].ok = false
