@@ -593,6 +593,15 @@ func (s *Scenario) Resolve(name string) (*Scenario, error) {
 			return nil, err
 		}
 	}
+	if ov := s.Overlaps(name); len(ov) > 0 {
+		more := ""
+		if len(ov) > 1 {
+			more = fmt.Sprintf(" and %d more field(s)", len(ov)-1)
+		}
+		return nil, Problems{{File: s.File, Field: "variant", Msg: fmt.Sprintf(
+			"%q sets %s%s twice, so the later part would silently win; compose variants that change different things (one policy, one model, one reading)",
+			name, ov[0], more)}}
+	}
 	root := cloneNode(s.root)
 	for _, id := range order {
 		patch := &s.Variants.Get(id).Patch
@@ -661,4 +670,77 @@ func cloneNode(n *yaml.Node) *yaml.Node {
 		c.Content[i] = cloneNode(k)
 	}
 	return &c
+}
+
+// Overlaps lists the fields that more than one part of the composed variant
+// name sets with patches of different variants (each part counts with the
+// variants it extends), as "path (A, then B)", in path order: the later
+// part's value would be the one that holds. Parts that change different
+// things, or share an ancestor's settings, have none.
+func (s *Scenario) Overlaps(name string) []string {
+	type setter struct{ part, origin string }
+	setBy := map[string][]setter{}
+	var paths []string
+	for _, part := range strings.Split(name, "+") {
+		if part == "" || part == "base" {
+			continue
+		}
+		leaves := map[string]string{} // path -> the variant whose patch sets it
+		var chain func(id string, depth int)
+		chain = func(id string, depth int) {
+			v := s.Variants.Get(id)
+			if v == nil || depth > len(s.Variants.Keys) {
+				return
+			}
+			for _, e := range v.Extends {
+				chain(e, depth+1)
+			}
+			if v.Patch.Kind != 0 {
+				patchLeaves(&v.Patch, "", id, leaves)
+			}
+		}
+		chain(part, 0)
+		for p, origin := range leaves {
+			if len(setBy[p]) == 0 {
+				paths = append(paths, p)
+			}
+			setBy[p] = append(setBy[p], setter{part, origin})
+		}
+	}
+	sort.Strings(paths)
+	var out []string
+	for _, p := range paths {
+		by := setBy[p]
+		origins := map[string]bool{}
+		var parts []string
+		for _, b := range by {
+			origins[b.origin] = true
+			parts = append(parts, b.part)
+		}
+		if len(origins) > 1 {
+			out = append(out, fmt.Sprintf("%s (%s)", p, strings.Join(parts, ", then ")))
+		}
+	}
+	return out
+}
+
+// patchLeaves records in leaves, for the dotted path of every value a patch
+// sets, the variant id whose patch sets it: a mapping is descended key by
+// key, anything else (a parameter, a list, a scalar) is one leaf, as
+// mergeNode replaces it whole.
+func patchLeaves(n *yaml.Node, prefix, id string, leaves map[string]string) {
+	if n.Kind == yaml.DocumentNode && len(n.Content) == 1 {
+		n = n.Content[0]
+	}
+	if n.Kind != yaml.MappingNode || isParamNode(n) {
+		leaves[prefix] = id
+		return
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		key := n.Content[i].Value
+		if prefix != "" {
+			key = prefix + "." + key
+		}
+		patchLeaves(n.Content[i+1], key, id, leaves)
+	}
 }

@@ -126,3 +126,22 @@ func TestVetoedInstitutionMustRatify(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "linkages.l.when.institution: vote does not ratify table final")
 }
+
+// Composing two variants that set the same field is refused: the later
+// would silently win (full-plan+sceptic+advocate used to mean full-plan+
+// advocate). Variants that change different things compose, and a part may
+// repeat what another part's ancestor sets.
+func TestComposedOverlaps(t *testing.T) {
+	s, err := models.Default()
+	require.NoError(t, err)
+	_, err = s.Resolve("full-plan+sceptic+advocate")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "(sceptic, then advocate)")
+	assert.Contains(t, err.Error(), "compose variants that change different things")
+	for _, ok := range []string{"full-plan+sceptic", "full-plan+eu-mediator+advocate", "full-plan+bdm-forecast+sceptic"} {
+		_, err := s.Resolve(ok)
+		assert.NoError(t, err, ok)
+		assert.Empty(t, s.Overlaps(ok), ok)
+	}
+	assert.Empty(t, s.Overlaps("full-plan+plan-plus-pressure"), "plan-plus-pressure extends full-plan: the shared settings come from one variant")
+}
