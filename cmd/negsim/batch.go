@@ -55,8 +55,8 @@ func runBatch(e *env, args []string) error {
 		return usagef("unexpected argument %q", fs.Arg(0))
 	}
 	switch {
-	case *n < 1:
-		return usagef("-n is %d; allowed: an integer ≥ 1", *n)
+	case *n < 1 || *n > maxReplicates:
+		return usagef("-n is %d; allowed: an integer from 1 to %d", *n, maxReplicates)
 	case *workers < 1:
 		return usagef("--workers is %d; allowed: an integer ≥ 1", *workers)
 	case !(*level > 0 && *level < 1):
@@ -102,6 +102,9 @@ func runBatch(e *env, args []string) error {
 		}
 	}
 	if *replicates != "" {
+		if err := checkReplicatesPath(*replicates, *out); err != nil {
+			return err
+		}
 		if err := atomicfile.CheckWritable(filepath.Dir(*replicates)); err != nil {
 			return usagef("--replicates %s: %v", *replicates, err)
 		}
@@ -236,4 +239,32 @@ func autoShard(e *env, shards int) (batch.Shard, error) {
 		return check(batch.Shard{K: idx + 1, N: shards}, "JOB_COMPLETION_INDEX")
 	}
 	return batch.Shard{}, usagef("--shard auto: none of SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX is set; use --shard K/N")
+}
+
+// maxReplicates bounds -n: beyond it the count of chunks and the integer
+// counts could overflow (2⁴⁰, about 1.1 × 10¹²; a million replicates take
+// seconds, so no run comes near it).
+const maxReplicates = 1 << 40
+
+// checkReplicatesPath refuses, before any replicate runs, a --replicates
+// path that is a directory, whose directory does not exist, or that is one
+// of the files the batch writes into its output directory.
+func checkReplicatesPath(path, out string) error {
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return usagef("--replicates %s is a directory; give a file name (gzip if it ends in .gz)", path)
+	}
+	if dir := filepath.Dir(path); dir != "." {
+		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+			return usagef("--replicates %s: the directory %s does not exist; create it first", path, dir)
+		}
+	}
+	abs, err1 := filepath.Abs(path)
+	outAbs, err2 := filepath.Abs(out)
+	if err1 == nil && err2 == nil && filepath.Dir(abs) == outAbs {
+		switch filepath.Base(abs) {
+		case batch.SummaryFile, batch.ByRoundFile, batch.CountsFile, batch.ManifestFile:
+			return usagef("--replicates %s would be overwritten by the batch's own %s in %s; choose another name", path, filepath.Base(abs), out)
+		}
+	}
+	return nil
 }

@@ -230,3 +230,24 @@ func TestBatchInterrupt(t *testing.T) {
 		assert.False(t, strings.HasPrefix(e.Name(), "."), "temporary file %s left behind", e.Name())
 	}
 }
+
+// Mistakes in -n and --replicates are refused before any replicate runs.
+func TestBatchChecksBeforeWork(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out")
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-n", "9223372036854775807"}, "-n is 9223372036854775807; allowed: an integer from 1 to"},
+		{[]string{"--replicates", dir}, "is a directory"},
+		{[]string{"--replicates", filepath.Join(dir, "missing", "r.csv")}, "does not exist; create it first"},
+		{[]string{"--replicates", filepath.Join(out, "summary.csv")}, "would be overwritten by the batch's own summary.csv"},
+	} {
+		os.MkdirAll(out, 0o755)
+		args := append([]string{"batch", "--quiet", "-n", "10", "--variant", "base", "-o", out}, c.args...)
+		code, _, stderr := cli(t, args...)
+		assert.Equal(t, exitUsage, code, "%v", c.args)
+		assert.Contains(t, stderr, c.want, "%v", c.args)
+	}
+}
