@@ -247,19 +247,22 @@ func autoShard(e *env, shards int) (batch.Shard, error) {
 const maxReplicates = 1 << 40
 
 // checkReplicatesPath refuses, before any replicate runs, a --replicates
-// path that is a directory, whose directory does not exist, or that is one
-// of the files the batch writes into its output directory.
+// path that is a directory, whose directory does not exist (other than the
+// output directory, which the batch creates), or that is one of the files
+// the batch writes into its output directory.
 func checkReplicatesPath(path, out string) error {
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
 		return usagef("--replicates %s is a directory; give a file name (gzip if it ends in .gz)", path)
 	}
-	if dir := filepath.Dir(path); dir != "." {
+	abs, err1 := filepath.Abs(path)
+	outAbs, err2 := filepath.Abs(out)
+	// The output directory itself is created by the batch; any other
+	// missing directory is a mistake.
+	if dir := filepath.Dir(path); dir != "." && !(err1 == nil && err2 == nil && filepath.Dir(abs) == outAbs) {
 		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
 			return usagef("--replicates %s: the directory %s does not exist; create it first", path, dir)
 		}
 	}
-	abs, err1 := filepath.Abs(path)
-	outAbs, err2 := filepath.Abs(out)
 	if err1 == nil && err2 == nil && filepath.Dir(abs) == outAbs {
 		switch filepath.Base(abs) {
 		case batch.SummaryFile, batch.ByRoundFile, batch.CountsFile, batch.ManifestFile:

@@ -113,7 +113,7 @@ func TestBatchBadInput(t *testing.T) {
 		{[]string{"--shard", "auto"}, "--shard auto: none of"},
 		{[]string{"--shards", "3"}, "--shards needs --shard auto"},
 		{[]string{"extra"}, `unexpected argument "extra"`},
-		{[]string{"--replicates", "/proc/negsim-no/r.csv"}, "--replicates /proc/negsim-no/r.csv: cannot create"},
+		{[]string{"--replicates", "/proc/negsim-no/r.csv"}, "--replicates /proc/negsim-no/r.csv: the directory /proc/negsim-no does not exist"},
 	}
 	for _, tc := range cases {
 		dir := filepath.Join(t.TempDir(), "out")
