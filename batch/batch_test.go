@@ -390,3 +390,16 @@ func TestChunkAllocs(t *testing.T) {
 	allocs := testing.AllocsPerRun(5, func() { w.runChunk(ctx, job{v: 0, chunk: 1}, cr) })
 	assert.Zero(t, allocs, "allocations per chunk of %d replicates", ChunkSize)
 }
+
+// /dev/null is a character device but not a terminal: progress there is the
+// plain line every two seconds, not a bar redrawn in place.
+func TestDevNullIsNotATerminal(t *testing.T) {
+	f, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		t.Skip(err)
+	}
+	defer f.Close()
+	if isTerminal(f) {
+		t.Errorf("%s counted as a terminal", os.DevNull)
+	}
+}
