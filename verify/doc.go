@@ -9,5 +9,5 @@
 // run by package sim, exactly as a user's scenario is; only the closed forms
 // are computed here. Run returns one Row per grid point and WriteCSV writes
 // them as verification.csv, which package figures draws. Row.Tolerance gives
-// the error each row is held to, and docs/VERIFICATION.md says why.
+// the error each row is held to, and docs/MODEL.md §6.3 says why.
 package verify

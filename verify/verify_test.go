@@ -12,7 +12,7 @@ import (
 )
 
 // TestRun checks every row against its tolerance (see Row.Tolerance and
-// docs/VERIFICATION.md for the sources of the closed forms) and that every
+// docs/MODEL.md §6 for the sources of the closed forms) and that every
 // game is present.
 func TestRun(t *testing.T) {
 	rows, err := verify.Run(context.Background())

@@ -7,7 +7,8 @@
 # run next to (or without) a system Slurm. Needs root (munged runs as the
 # `munge` user, the Slurm daemons as root).
 #
-# Follows shared/design/slurm-single-node.md. Environment knobs:
+# A single-node cluster: slurmctld and slurmd on localhost, every file under
+# DIR (deploy/README.md, "A private cluster"). Environment knobs:
 #   SLURMCTLD_PORT  first port tried for slurmctld (default 6817)
 #   SLURMD_PORT     first port tried for slurmd    (default 6818)
 #                   (if a port is taken, the next free one is used)
