@@ -89,21 +89,9 @@ const sensPanels = 6
 // clipped to [−0.1, 1.1], where an index cannot lie. It writes path.svg
 // and path.png.
 func Sobol(rows []SobolRow, c Caption, path string) error {
-	var outcomes order
-	by := map[string][]SobolRow{}
-	for _, r := range rows {
-		if r.Metric != "p" {
-			continue
-		}
-		outcomes.add(r.Outcome)
-		by[r.Outcome] = append(by[r.Outcome], r)
-	}
-	if len(outcomes.keys) == 0 {
-		return errNoRows
-	}
-	names := outcomes.keys
-	if len(names) > sensPanels {
-		names = names[:sensPanels]
+	names, by, err := probabilityPanels(rows, func(r SobolRow) (string, string) { return r.Metric, r.Outcome })
+	if err != nil {
+		return err
 	}
 	clip := func(v float64) float64 { return math.Min(1.1, math.Max(-0.1, v)) }
 	nan0 := func(v float64) float64 {
@@ -207,21 +195,9 @@ func Sobol(rows []SobolRow, c Caption, path string) error {
 // the origin are negligible; along σ = μ* and above, a factor acts
 // through interactions or non-linearly. It writes path.svg and path.png.
 func Morris(rows []MorrisRow, c Caption, path string) error {
-	var outcomes order
-	by := map[string][]MorrisRow{}
-	for _, r := range rows {
-		if r.Metric != "p" {
-			continue
-		}
-		outcomes.add(r.Outcome)
-		by[r.Outcome] = append(by[r.Outcome], r)
-	}
-	if len(outcomes.keys) == 0 {
-		return errNoRows
-	}
-	names := outcomes.keys
-	if len(names) > sensPanels {
-		names = names[:sensPanels]
+	names, by, err := probabilityPanels(rows, func(r MorrisRow) (string, string) { return r.Metric, r.Outcome })
+	if err != nil {
+		return err
 	}
 	var plots []*plot.Plot
 	for oi, o := range names {
@@ -343,4 +319,28 @@ func (nonNegTicks) Ticks(lo, hi float64) []plot.Tick {
 		}
 	}
 	return out
+}
+
+// probabilityPanels groups the rows of the probability metric ("p") by
+// outcome, outcomes in file order and at most sensPanels of them: one panel
+// each in the Sobol and Morris figures.
+func probabilityPanels[R any](rows []R, key func(R) (metric, outcome string)) ([]string, map[string][]R, error) {
+	var outcomes order
+	by := map[string][]R{}
+	for _, r := range rows {
+		metric, outcome := key(r)
+		if metric != "p" {
+			continue
+		}
+		outcomes.add(outcome)
+		by[outcome] = append(by[outcome], r)
+	}
+	if len(outcomes.keys) == 0 {
+		return nil, nil, errNoRows
+	}
+	names := outcomes.keys
+	if len(names) > sensPanels {
+		names = names[:sensPanels]
+	}
+	return names, by, nil
 }
