@@ -115,13 +115,7 @@ func (p *parser) design(n *yaml.Node) *Design {
 		}
 	}
 	if v := g["params"]; v != nil {
-		switch {
-		case v.Kind == yaml.ScalarNode && v.Value == "all":
-		case v.Kind == yaml.SequenceNode && len(v.Content) > 0:
-			d.Params = p.strs(v, "design.params")
-		default:
-			p.add(v, "design.params", `must be "all" or a non-empty list of parameter patterns`)
-		}
+		d.Params = p.params(v, "design.params", "patterns")
 	}
 	if v := g["groups"]; v != nil {
 		if v.Kind != yaml.SequenceNode || len(v.Content) == 0 {
@@ -209,13 +203,7 @@ func (p *parser) binned(n *yaml.Node) *Binned {
 		b.Bins = p.int(g["bins"], "binned.bins", 2, 1000)
 	}
 	if v := g["params"]; v != nil {
-		switch {
-		case v.Kind == yaml.ScalarNode && v.Value == "all":
-		case v.Kind == yaml.SequenceNode && len(v.Content) > 0:
-			b.Params = p.strs(v, "binned.params")
-		default:
-			p.add(v, "binned.params", `must be "all" or a non-empty list of parameter patterns`)
-		}
+		b.Params = p.params(v, "binned.params", "patterns")
 	}
 	return b
 }

@@ -627,13 +627,7 @@ func (p *parser) sensitivity(n *yaml.Node) *Sensitivity {
 		se.N = p.int(g["n"], "sensitivity.n", 1, maxN)
 	}
 	if v := g["params"]; v != nil {
-		switch {
-		case v.Kind == yaml.ScalarNode && v.Value == "all":
-		case v.Kind == yaml.SequenceNode && len(v.Content) > 0:
-			se.Params = p.strs(v, "sensitivity.params")
-		default:
-			p.add(v, "sensitivity.params", `must be "all" or a non-empty list of parameter paths`)
-		}
+		se.Params = p.params(v, "sensitivity.params", "paths")
 	}
 	return se
 }
@@ -784,4 +778,17 @@ func sortedKeys(m map[string]bool) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// params reads a params field: "all" (nil) or a non-empty list of parameter
+// paths or patterns; what names them in the message.
+func (p *parser) params(v *yaml.Node, field, what string) []string {
+	switch {
+	case v.Kind == yaml.ScalarNode && v.Value == "all":
+		return nil
+	case v.Kind == yaml.SequenceNode && len(v.Content) > 0:
+		return p.strs(v, field)
+	}
+	p.add(v, field, `must be "all" or a non-empty list of parameter %s`, what)
+	return nil
 }
