@@ -428,7 +428,7 @@ func (v *validator) needNoise(line int, f, actor, table string, st *Stance) {
 		return
 	}
 	v.add(line, f, "%s decides at %s by a %s rule but has no actors.%s.tables.%s.noise: give the decision noise (utility units, > 0), or rule: threshold",
-		actor, table, ruleName(st.Rule), actor, table)
+		actor, table, ruleOrDefault(st.Rule, "logit"), actor, table)
 }
 
 func ruleOrDefault(r, def string) string {
@@ -478,12 +478,6 @@ func slicesContains(es []EventRef, e EventRef) bool {
 	return false
 }
 
-func ruleName(r string) string {
-	if r == "" {
-		return "logit"
-	}
-	return r
-}
 
 // deferral checks an issue that table defers to a later stage.
 func (v *validator) deferral(line int, f, table string, d *Deferral) {
