@@ -478,7 +478,6 @@ func slicesContains(es []EventRef, e EventRef) bool {
 	return false
 }
 
-
 // deferral checks an issue that table defers to a later stage.
 func (v *validator) deferral(line int, f, table string, d *Deferral) {
 	s := v.s
