@@ -496,7 +496,11 @@ func (pl *planner) samplePoints(dp *designPlan, groups [][]int, colSlots [][]int
 			return
 		}
 		if minN := max(16, k); d.N < minN || d.N&(d.N-1) != 0 {
-			pl.add(line("n"), "design.n", "a Sobol design of %d factors needs a power of two N ≥ %d (the sequence is balanced at powers of two), got %d", k, minN, d.N)
+			least := 16
+			for least < minN {
+				least *= 2
+			}
+			pl.add(line("n"), "design.n", "a Sobol design of %d factors needs a power of two N ≥ %d (the sequence is balanced at powers of two): %d or more, got %d", k, minN, least, d.N)
 			return
 		}
 		if total := d.N * (k + 2); total > maxPoints {

@@ -261,6 +261,67 @@ func TestDesignProblems(t *testing.T) {
 	}
 }
 
+// TestDesignProblemsWhere checks the four bad designs issue 12 names (a
+// parameter that is not uncertain, a group that names nothing, a Sobol N
+// too small for the number of factors, a Latin hypercube with more
+// dimensions than points) for the whole message: file, line, field and
+// what is allowed.
+func TestDesignProblemsWhere(t *testing.T) {
+	for _, c := range []struct{ name, body, want string }{
+		{"not uncertain", `scenario: closed.yaml
+design:
+  type: sobol
+  params: [institutions.r1.pass, issues.x.status_quo]
+  n: 32
+  replicates: 10
+`, `testdata/bad.yaml:5: design.params[1]: "issues.x.status_quo" matches only parameters that are not uncertain in variant base (e.g. issues.x.status_quo = 50); a design samples uncertain parameters`},
+		{"group names nothing", `scenario: closed.yaml
+design:
+  type: sobol
+  groups:
+    - {name: first, params: [institutions.r1.pass]}
+    - {name: ghost, params: [institutions.nothing.*]}
+  n: 32
+  replicates: 10
+`, `testdata/bad.yaml:7: design.groups[1].params[0]: no parameter "institutions.nothing.*" (negsim scenario lists them)`},
+		{"empty group", `scenario: closed.yaml
+design:
+  type: sobol
+  groups:
+    - {name: first, params: [institutions.r1.pass]}
+    - {name: ghost, params: []}
+  n: 32
+  replicates: 10
+`, `testdata/bad.yaml:7: design.groups[1].params: is empty; a group needs at least one pattern`},
+		// The embedded scenario's full plan has 178 uncertain actor
+		// parameters (negsim scenario --variant full-plan).
+		{"sobol n below k", `design:
+  type: sobol
+  variant: full-plan
+  params: ["actors.*"]
+  n: 64
+  replicates: 10
+`, `testdata/bad.yaml:6: design.n: a Sobol design of 178 factors needs a power of two N ≥ 178 (the sequence is balanced at powers of two): 256 or more, got 64`},
+		{"lhs with more dimensions than points", `scenario: closed.yaml
+design:
+  type: lhs
+  params: all
+  n: 2
+  replicates: 10
+`, `testdata/bad.yaml:6: design.n: a Latin hypercube of 3 parameters needs at least 3 points, got n = 2`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s, err := Parse("testdata/bad.yaml", []byte("name: bad\n"+c.body))
+			if err == nil {
+				_, err = NewPlan(s)
+			}
+			if err == nil || err.Error() != c.want {
+				t.Errorf("Expected the error\n%s\nFound\n%v", c.want, err)
+			}
+		})
+	}
+}
+
 // TestCountBinsAllocatesNothing checks the binned tally of one replicate,
 // run for every replicate of a binned cell.
 func TestCountBinsAllocatesNothing(t *testing.T) {

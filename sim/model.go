@@ -567,7 +567,10 @@ func (m *Model) ParamIndex(path string) (int, error) {
 	if len(near) > 5 {
 		near = near[:5]
 	}
-	return none, fmt.Errorf("no parameter %q (try negsim scenario to list them; near: %s)", path, strings.Join(near, ", "))
+	if len(near) == 0 {
+		return none, fmt.Errorf("no parameter %q (negsim scenario lists them)", path)
+	}
+	return none, fmt.Errorf("no parameter %q (negsim scenario lists them; near: %s)", path, strings.Join(near, ", "))
 }
 
 // WithFixed returns a copy of m in which the parameter at slot is the
