@@ -9,11 +9,13 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"strings"
 	"syscall"
 
 	"github.com/negsim/negsim/atomicfile"
 	"github.com/negsim/negsim/batch"
 	"github.com/negsim/negsim/models"
+	"github.com/negsim/negsim/outdir"
 )
 
 // defaultBatchDir is where batch writes without -o.
@@ -26,6 +28,17 @@ var batchContext = func() (context.Context, context.CancelFunc) {
 }
 
 func runBatch(e *env, args []string) error {
+	// Signals are caught from the start: one before the first replicate
+	// leaves the output directory as it was.
+	ctx, cancel := batchContext()
+	defer cancel()
+	go func() {
+		// After the first Ctrl-C, stop catching signals, so that a second
+		// one kills the process at once (the output directory then holds
+		// the previous result: package outdir).
+		<-ctx.Done()
+		cancel()
+	}()
 	fs := newFlags(e, "batch", "batch [--scenario FILE] [--variant NAME ...] [-n N] [--seed S] [--workers W] [-o DIR] [--ci LEVEL]\n"+
 		"       [--replicates FILE] [--precision H [--min-n M]] [--quiet] [--shard K/N|auto [--shards N]]\n\n"+
 		"Runs N Monte Carlo replicates of each variant and writes, in DIR, summary.csv (each\n"+
@@ -105,29 +118,41 @@ func runBatch(e *env, args []string) error {
 		if err := checkReplicatesPath(*replicates, *out); err != nil {
 			return err
 		}
+	}
+	tx, err := beginOut("-o", *out, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Abort()
+	if err := checkSpace("-o", *out, batchSpace(*n, len(vs), *replicates)); err != nil {
+		return err
+	}
+	if *replicates != "" && inTx(tx, *replicates, *out) == *replicates {
 		if err := atomicfile.CheckWritable(filepath.Dir(*replicates)); err != nil {
 			return usagef("--replicates %s: %v", *replicates, err)
 		}
 	}
-	if err := atomicfile.CheckWritable(*out); err != nil {
-		return usagef("-o %s: %v", *out, err)
+	if ctx.Err() != nil {
+		return interruptedEarly("before the first replicate", *out)
 	}
 
 	cfg := batch.Config{Scenario: s, Variants: vs, N: *n, Seed: *seed, Workers: *workers, Level: *level,
-		Shard: sh, Precision: *precision, MinN: *minN, ReplicatesPath: *replicates, Progress: e.stderr, Quiet: *quiet}
-	ctx, cancel := batchContext()
-	defer cancel()
-	go func() {
-		// After the first Ctrl-C, stop catching signals, so that a second
-		// one kills the process at once.
-		<-ctx.Done()
-		cancel()
-	}()
+		Shard: sh, Precision: *precision, MinN: *minN, ReplicatesPath: inTx(tx, *replicates, *out), Progress: e.stderr, Quiet: *quiet}
 	res, runErr := batch.Run(ctx, cfg)
 	if res == nil {
 		return runErr
 	}
-	if err := writeRunDir(e, res, *out); err != nil {
+	if *replicates != "" {
+		res.Manifest.Replicates = *replicates
+	}
+	if runErr != nil && res.Complete {
+		// The signal came after the last chunk: the result is whole.
+		runErr, res.Manifest.Interrupted = nil, false
+	}
+	if runErr != nil && totalDone(res) == "0" {
+		return interruptedEarly("before the first replicate finished", *out)
+	}
+	if err := writeRunDir(e, res, tx, *out); err != nil {
 		return err
 	}
 	if runErr != nil {
@@ -136,13 +161,30 @@ func runBatch(e *env, args []string) error {
 	return nil
 }
 
-// writeRunDir writes res into dir with the process's details in the
-// manifest, and prints the summary.
-func writeRunDir(e *env, res *batch.Result, dir string) error {
+// batchSpace estimates the bytes a batch writes: its tables and, with
+// --replicates, about 64 bytes a row (16 gzipped).
+func batchSpace(n, variants int, replicates string) int64 {
+	need := int64(256 << 10)
+	if replicates != "" {
+		row := int64(64)
+		if strings.HasSuffix(replicates, ".gz") {
+			row = 16
+		}
+		need += int64(n) * int64(variants) * row
+	}
+	return need
+}
+
+// writeRunDir writes res into the transaction tx with the process's
+// details in the manifest, commits it to dir, and prints the summary.
+func writeRunDir(e *env, res *batch.Result, tx *outdir.Tx, dir string) error {
 	m := res.Manifest
 	m.Version = version()
 	m.Command = append([]string{"negsim"}, e.args...)
-	if err := res.WriteDir(dir, m); err != nil {
+	if err := res.WriteDir(tx.Dir(), m); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
 		return err
 	}
 	if err := res.PrintSummary(e.stdout); err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -24,6 +23,17 @@ func runExperiment(e *env, args []string) error {
 	shards := fs.Int("shards", 0, "with --shard auto and JOB_COMPLETION_INDEX: the number of shards")
 	merge := fs.Bool("merge", false, "merge the shard counts in the output directory and write the tables and figures")
 	resume := fs.Bool("resume", false, "continue an interrupted run from the progress file in the output directory")
+	// Signals are caught from the start: one before the first replicate
+	// leaves the output directory as it was.
+	rctx, cancel := batchContext()
+	defer cancel()
+	go func() {
+		// After the first Ctrl-C, stop catching signals, so that a second
+		// one kills the process at once (the output directory then holds
+		// the previous result: package outdir).
+		<-rctx.Done()
+		cancel()
+	}()
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -68,6 +78,23 @@ func runExperiment(e *env, args []string) error {
 	if !*quiet {
 		opt.Progress = e.stderr
 	}
+	// The tables and figures are written through a transaction (package
+	// outdir); shard counts and progress files are written in place and
+	// carried over.
+	tx, err := beginOut("-o", dir, keepExperiment)
+	if err != nil {
+		return err
+	}
+	defer tx.Abort()
+	if err := checkSpace("-o", dir, experimentSpace(plan)); err != nil {
+		return err
+	}
+	if rctx.Err() != nil {
+		return interruptedEarly("before the first replicate", dir)
+	}
+	// Once every replicate has run, the files are written whatever the
+	// signals: a second one kills the process, and the transaction then
+	// leaves the previous result.
 	ctx := context.Background()
 	// The manifest records the command without --resume, so that a
 	// resumed run's files equal an uninterrupted run's.
@@ -87,9 +114,6 @@ func runExperiment(e *env, args []string) error {
 		if !sh.IsZero() {
 			opt.Shard, opt.Shards = sh.K-1, sh.N
 		}
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return err
-		}
 		k, n := opt.Shard, max(opt.Shards, 1)
 		if *resume {
 			found, err := experiment.LoadProgress(plan, dir, k, n)
@@ -100,17 +124,12 @@ func runExperiment(e *env, args []string) error {
 				fmt.Fprintf(e.stderr, "no %s in %s: nothing to resume, running from the start\n", experiment.ProgressName(k, n), dir)
 			}
 		}
-		rctx, cancel := batchContext()
-		defer cancel()
-		go func() {
-			// After the first Ctrl-C, stop catching signals, so that a
-			// second one kills the process at once.
-			<-rctx.Done()
-			cancel()
-		}()
 		if err := experiment.Run(rctx, plan, opt); err != nil {
 			if rctx.Err() == nil {
 				return err
+			}
+			if plan.Done() == 0 && !*resume {
+				return interruptedEarly("before the first replicate finished", dir)
 			}
 			if err := experiment.SaveProgress(plan, dir, k, n); err != nil {
 				return err
@@ -118,11 +137,11 @@ func runExperiment(e *env, args []string) error {
 			return exitError{130, fmt.Errorf("interrupted: wrote the counts completed to %s (complete: false); continue with: negsim experiment %s -o %s --resume",
 				filepath.Join(dir, experiment.ProgressName(k, n)), fs.Arg(0), dir)}
 		}
-		if err := experiment.RemoveProgress(plan, dir, k, n); err != nil {
-			return err
-		}
 		if !sh.IsZero() {
 			if err := experiment.WriteShard(plan, dir, opt.Shard, opt.Shards); err != nil {
+				return err
+			}
+			if err := experiment.RemoveProgress(plan, dir, k, n); err != nil {
 				return err
 			}
 			if !*quiet {
@@ -131,12 +150,20 @@ func runExperiment(e *env, args []string) error {
 			return nil
 		}
 	}
-	if err := experiment.WriteFiles(ctx, plan, dir, command); err != nil {
+	if err := experiment.WriteFiles(ctx, plan, tx.Dir(), command); err != nil {
 		return err
 	}
-	written, err := experiment.Draw(plan, dir)
+	written, err := experiment.Draw(plan, tx.Dir())
 	if err != nil {
 		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	if !*merge {
+		if err := experiment.RemoveProgress(plan, dir, 0, 1); err != nil {
+			return err
+		}
 	}
 	if !*quiet {
 		fmt.Fprintf(e.stderr, "wrote the tables, manifest.json and %d figure files under %s\n", len(written), dir)

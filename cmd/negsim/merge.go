@@ -3,7 +3,6 @@ package main
 import (
 	"path/filepath"
 
-	"github.com/negsim/negsim/atomicfile"
 	"github.com/negsim/negsim/batch"
 )
 
@@ -13,6 +12,9 @@ func runMerge(e *env, args []string) error {
 		"variants, confidence level and shard count; each shard once) and writes the\n"+
 		"summary.csv, byround.csv, counts.json and manifest.json an unsharded run would.",
 		"negsim merge -o out/merged out/shard-1 out/shard-2 out/shard-3 out/shard-4")
+	// Signals are caught from the start: an interrupted merge writes nothing.
+	ctx, cancel := batchContext()
+	defer cancel()
 	out := fs.StringP("out", "o", "", "output directory (required)")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -32,8 +34,16 @@ func runMerge(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := atomicfile.CheckWritable(*out); err != nil {
-		return usagef("-o %s: %v", *out, err)
+	tx, err := beginOut("-o", *out, nil)
+	if err != nil {
+		return err
 	}
-	return writeRunDir(e, res, *out)
+	defer tx.Abort()
+	if err := checkSpace("-o", *out, 256<<10); err != nil {
+		return err
+	}
+	if ctx.Err() != nil {
+		return interruptedEarly("during the merge", *out)
+	}
+	return writeRunDir(e, res, tx, *out)
 }
