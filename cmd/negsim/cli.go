@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/negsim/negsim/models"
@@ -26,6 +27,8 @@ type env struct {
 	stdout, stderr io.Writer
 	args           []string // the full command line, for manifests
 	getenv         func(string) string
+	// flags is the flag set of the command last run (see newFlags).
+	flags *pflag.FlagSet
 }
 
 type command struct {
@@ -43,6 +46,9 @@ func commands() []command {
 		{"validate", "check a scenario file and list every problem", runValidate},
 		{"scenario", "list a scenario's variants and every parameter with its provenance", runScenario},
 		{"report", "write one self-contained HTML page of a result directory, with a trace viewer", runReport},
+		{"completion", "print a shell completion script (bash, zsh, fish or powershell)", runCompletion},
+		{"help", "print the help of negsim or of a command", runHelp},
+		{"version", "print negsim's version (the module version or the git revision)", runVersion},
 	}
 }
 
@@ -57,53 +63,64 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return runEnv(&env{stdin: stdin, stdout: stdout, stderr: stderr, args: args, getenv: os.Getenv}, args)
 }
 
+// runEnv runs the command line args and returns the exit code. cobra
+// dispatches to the commands and answers the shells' completion requests;
+// what is not a command is answered here, as before cobra.
 func runEnv(e *env, args []string) int {
-	if len(args) > 1 && args[0] == "help" {
-		// negsim help CMD is negsim CMD --help.
-		return runEnv(e, []string{args[1], "--help"})
-	}
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+	if len(args) == 0 {
 		mainUsage(e.stdout)
-		if len(args) == 0 {
-			return exitUsage
-		}
-		return exitOK
+		return exitUsage
 	}
-	if args[0] == "version" || args[0] == "--version" {
-		fmt.Fprintln(e.stdout, "negsim", version())
+	switch args[0] {
+	case "-h", "--help":
+		mainUsage(e.stdout)
 		return exitOK
-	}
-	for _, c := range commands() {
-		if c.name != args[0] {
-			continue
-		}
-		err := c.run(e, args[1:])
-		switch {
-		case err == nil:
-			return exitOK
-		case errors.Is(err, pflag.ErrHelp):
-			return exitOK
-		}
-		var ue usageError
-		if errors.As(err, &ue) {
-			fmt.Fprintf(e.stderr, "negsim %s: %v\n", c.name, err)
-			return exitUsage
-		}
-		var ps models.Problems
-		if errors.As(err, &ps) {
-			fmt.Fprintf(e.stderr, "negsim %s: the scenario has %d problem(s):\n%v\n", c.name, len(ps), ps)
+	case "--version":
+		args = []string{"version"}
+	case cobra.ShellCompRequestCmd, cobra.ShellCompNoDescRequestCmd:
+		root := newRoot(e, true)
+		root.SetArgs(args)
+		if err := root.Execute(); err != nil {
+			fmt.Fprintf(e.stderr, "negsim: completion: %v\n", err)
 			return exitFailure
 		}
-		var ex exitError
-		if errors.As(err, &ex) {
-			fmt.Fprintf(e.stderr, "negsim %s: %v\n", c.name, ex.err)
-			return ex.code
-		}
-		fmt.Fprintf(e.stderr, "negsim %s: %v\n", c.name, err)
+		return exitOK
+	}
+	known := false
+	for _, c := range commands() {
+		known = known || c.name == args[0]
+	}
+	if !known {
+		fmt.Fprintf(e.stderr, "negsim: unknown command %q; run negsim help\n", args[0])
+		return exitUsage
+	}
+	root := newRoot(e, false)
+	root.SetArgs(args)
+	cmd, err := root.ExecuteC()
+	name := cmd.Name()
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, pflag.ErrHelp):
+		return exitOK
+	}
+	var ue usageError
+	if errors.As(err, &ue) {
+		fmt.Fprintf(e.stderr, "negsim %s: %v\n", name, err)
+		return exitUsage
+	}
+	var ps models.Problems
+	if errors.As(err, &ps) {
+		fmt.Fprintf(e.stderr, "negsim %s: the scenario has %d problem(s):\n%v\n", name, len(ps), ps)
 		return exitFailure
 	}
-	fmt.Fprintf(e.stderr, "negsim: unknown command %q; run negsim help\n", args[0])
-	return exitUsage
+	var ex exitError
+	if errors.As(err, &ex) {
+		fmt.Fprintf(e.stderr, "negsim %s: %v\n", name, ex.err)
+		return ex.code
+	}
+	fmt.Fprintf(e.stderr, "negsim %s: %v\n", name, err)
+	return exitFailure
 }
 
 // exitError carries a specific exit code.
@@ -125,16 +142,51 @@ Usage: negsim COMMAND [flags]
 Commands:
 `)
 	for _, c := range commands() {
+		if c.name == "help" {
+			continue
+		}
 		fmt.Fprintf(w, "  %-11s %s\n", c.name, c.summary)
 	}
-	fmt.Fprintf(w, "  %-11s %s\n", "version", "print negsim's version (the module version or the git revision)")
 	fmt.Fprint(w, `
 Run "negsim help COMMAND" (or "negsim COMMAND --help") for a command's flags and an example.
 With no --scenario, commands use the embedded default scenario (`+models.DefaultName+`).
 `)
 }
 
-// newFlags returns a flag set that reports errors instead of exiting.
+func runHelp(e *env, args []string) error {
+	fs := newFlags(e, "help", "help [COMMAND]", "negsim help batch")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	switch fs.NArg() {
+	case 0:
+		mainUsage(e.stdout)
+		return nil
+	case 1:
+		for _, c := range commands() {
+			if c.name == fs.Arg(0) && c.name != "help" {
+				return c.run(e, []string{"--help"})
+			}
+		}
+		return usagef("unknown command %q; run negsim help", fs.Arg(0))
+	}
+	return usagef("give one command, got %d arguments", fs.NArg())
+}
+
+func runVersion(e *env, args []string) error {
+	fs := newFlags(e, "version", "version", "negsim version")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("unexpected argument %q", fs.Arg(0))
+	}
+	fmt.Fprintln(e.stdout, "negsim", version())
+	return nil
+}
+
+// newFlags returns a flag set that reports errors instead of exiting. It
+// also keeps the set in e, for newRoot's define-only call of the command.
 func newFlags(e *env, name, usage, example string) *pflag.FlagSet {
 	fs := pflag.NewFlagSet(name, pflag.ContinueOnError)
 	fs.SetOutput(e.stderr)
@@ -142,11 +194,23 @@ func newFlags(e *env, name, usage, example string) *pflag.FlagSet {
 	fs.Usage = func() {
 		fmt.Fprintf(e.stdout, "Usage: negsim %s\n\nFlags:\n%s\nExample:\n  %s\n", usage, fs.FlagUsages(), example)
 	}
+	e.flags = fs
 	return fs
 }
 
+// defineOnly is the argument list of a define-only call: parse returns
+// errDefined on it, so the command defines its flags and stops there. It is
+// told apart by the address of its element, so that no real command line
+// can be mistaken for it.
+var defineOnly = []string{"(define only)"}
+
+var errDefined = errors.New("flags defined")
+
 // parse parses flags; a parse error is a usage error.
 func parse(fs *pflag.FlagSet, args []string) error {
+	if len(args) == 1 && &args[0] == &defineOnly[0] {
+		return errDefined
+	}
 	fs.SetOutput(io.Discard)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
