@@ -5,7 +5,6 @@ import (
 	"math/rand/v2"
 
 	"github.com/negsim/negsim/agents"
-	"github.com/negsim/negsim/models"
 )
 
 // Table statuses.
@@ -102,6 +101,10 @@ type State struct {
 	seed1, seed2 uint64 // the replicate's seed pair
 
 	res Result
+
+	// What reset does, prepared once (prep.go).
+	rnd     []randSlot
+	derived []derived
 }
 
 // NewState returns working memory for m.
@@ -138,6 +141,7 @@ func NewState(m *Model) *State {
 	s.uCache = make([]utilCache, nA*nT)
 	s.draftBel, s.belVer = make([]uint32, nT), make([]uint32, nT)
 	s.defNum, s.defDen, s.defStamp = f(nA), f(nA), make([]uint32, nA)
+	s.prepare()
 	s.res = Result{OutcomeRound: make([]int, len(m.outcomes)), BelowReservation: make([]bool, len(m.outcomes)),
 		Final: s.pos, Params: s.vals}
 	return s
@@ -165,47 +169,8 @@ func (s *State) val(slot int, def float64) float64 {
 // reset draws the replicate's parameters and sets the initial state.
 func (s *State) reset() {
 	m := s.m
-	for i := range m.draws {
-		switch {
-		case m.pinned != nil && m.pinned[i]:
-			s.vals[i] = m.params[i].Args[0]
-		case m.draws[i].Dist == models.DistConst:
-			s.vals[i] = m.draws[i].Args[0]
-		default:
-			s.ppcg.Seed(sub(s.seed1, s.seed2, m.paramKey[i]))
-			s.vals[i] = m.draws[i].Sample(s.prng)
-		}
-	}
-	for i := range s.pos {
-		s.pos[i] = s.vals[m.issueSQ[i]]
-	}
-	for i, p := range m.pos {
-		if !p.has {
-			continue
-		}
-		s.ideal[i], s.sal[i] = s.vals[p.ideal], s.vals[p.sal]
-		s.lo[i], s.hi[i] = s.val(p.lo, math.Inf(-1)), s.val(p.hi, math.Inf(1))
-	}
-	for i := range s.resShift {
-		s.resShift[i] = 0
-		s.bonus[i] = s.val(m.stances[i].bonus, 0)
-	}
-	for i, in := range m.insts {
-		for j := range in.members {
-			s.silence[i][j] = s.val(in.silenceP[j], 0)
-			s.yes[i][j] = s.val(in.yesP[j], 0)
-		}
-		s.pass[i] = s.val(in.pass, 1)
-		for j, g := range in.groups {
-			s.groupYes[i][j] = s.vals[g.yes]
-		}
-	}
-	nA := len(m.Actors)
-	for d, df := range m.defers {
-		for a := range nA {
-			s.prospect[d*nA+a] = s.val(df.belief[a], s.vals[df.prospect])
-		}
-	}
+	s.draw()
+	clear(s.resShift)
 	for t := range m.tables {
 		s.status[t], s.openAt[t], s.blockedUntil[t], s.below[t], s.openedRound[t] = statusPending, none, 0, false, none
 		if m.tables[t].disabled {
