@@ -2,6 +2,7 @@ package sim
 
 import (
 	"math"
+	"slices"
 
 	"github.com/negsim/negsim/agents"
 )
@@ -102,13 +103,38 @@ func (s *State) draftEU(t, r int, d *agents.Draft, capC float64, x []float64) fl
 		}
 		breakdown, _ = s.utility(tb.mediator, t, x)
 	}
-	y := s.cand[:len(x)]
+	s.prepConstQ(t)
+	y, last := s.cand[:len(x)], s.candPrev[:len(x)]
+	// eval is a pure function of c while the search runs, and of the
+	// package y(c): a c met before, or a package equal to the last one
+	// evaluated (several c clamp to the same red lines), reuses its
+	// result, the same bits.
+	haveLast, lastEU, lastP := false, 0.0, 0.0
+	s.memo = s.memo[:0]
 	eval := func(c float64) (eu, p float64) {
+		for _, e := range s.memo {
+			if e.c == c {
+				return e.eu, e.p
+			}
+		}
 		d.Conceded = c
 		agents.ConcedingMediator{}.Propose(d, y)
+		if haveLast && slices.Equal(y, last) {
+			return lastEU, lastP
+		}
 		um, _ := s.searchUtility(tb.mediator, t, y)
 		p = s.believedDeal(t, r, y)
-		return p*um + (1-p)*breakdown, p
+		eu = p*um + (1-p)*breakdown
+		copy(last, y)
+		haveLast, lastEU, lastP = true, eu, p
+		return eu, p
+	}
+	// remember keeps the grid and bisection points, which the fine grid
+	// can meet again.
+	remember := func(c, eu, p float64) {
+		if len(s.memo) < cap(s.memo) {
+			s.memo = append(s.memo, euPoint{c, eu, p})
+		}
 	}
 	// 1. A coarse grid over [0, capC].
 	bestC, bestEU, bestP := 0.0, math.Inf(-1), 0.0
@@ -117,6 +143,7 @@ func (s *State) draftEU(t, r int, d *agents.Draft, capC float64, x []float64) fl
 	for g := 0; g <= euGrid; g++ {
 		c := capC * float64(g) / euGrid
 		eu, p := eval(c)
+		remember(c, eu, p)
 		if eu > bestEU {
 			bestC, bestEU, bestP = c, eu, p
 		}
@@ -144,7 +171,9 @@ func (s *State) draftEU(t, r int, d *agents.Draft, capC float64, x []float64) fl
 		a, b := onLo, onHi
 		for range euBisect {
 			mid := (a + b) / 2
-			if _, p := eval(mid); p > 0 {
+			eu, p := eval(mid)
+			remember(mid, eu, p)
+			if p > 0 {
 				b = mid
 			} else {
 				a = mid
@@ -235,11 +264,14 @@ func (s *State) believedDeal(t, r int, y []float64) float64 {
 			}
 			p *= q
 		default:
+			cq := s.constQ[i]
 			for j, a := range in.members {
-				var q float64
 				if in.yesP[j] != none {
-					q = s.yes[i][j]
-				} else if u, bad := s.searchUtility(a, t, y); !bad {
+					p *= cq[j]
+					continue
+				}
+				var q float64
+				if u, bad := s.searchUtility(a, t, y); !bad {
 					q = s.believedAccept(a, t, u)
 				}
 				if in.silence {
@@ -252,6 +284,32 @@ func (s *State) believedDeal(t, r int, y []float64) float64 {
 	return p
 }
 
+// prepConstQ sets, for each member of table t's consensus and veto
+// institutions that votes yes with a given probability, its factor in
+// believedDeal, which no candidate changes: that probability, raised by its
+// silence probability where silence counts.
+func (s *State) prepConstQ(t int) {
+	for _, i := range s.m.tables[t].ratify {
+		in := &s.m.insts[i]
+		if in.kind == kindReferendum {
+			continue
+		}
+		for j := range in.members {
+			if in.yesP[j] == none {
+				continue
+			}
+			q := s.yes[i][j]
+			if in.silence {
+				q += (1 - q) * s.silence[i][j]
+			}
+			s.constQ[i][j] = q
+		}
+	}
+}
+
+// euPoint is an evaluated point of the expected-utility search.
+type euPoint struct{ c, eu, p float64 }
+
 // believedReservation is the midpoint of the mediator's belief about a's
 // reservation at t; 0 when a has no reservation there, as in the engine.
 func (s *State) believedReservation(a, t int) float64 {
@@ -262,48 +320,72 @@ func (s *State) believedReservation(a, t int) float64 {
 	return (s.belLo[k] + s.belHi[k]) / 2
 }
 
+// euView is an actor's utility at the table being searched, prepared once
+// per search (its inputs do not move during one): the deferred issues' part
+// and the bonus, and the ideal, salience and red lines of each table issue
+// the actor holds a position on, at [a*maxIssues, a*maxIssues+n) of the
+// State's view arrays.
+type euView struct {
+	stamp          uint32
+	n              int
+	num, den, bons float64
+}
+
 // searchUtility is utility (§3.1) for a candidate draft y of table t during
 // the expected-utility search: the deferred issues' part, which no candidate
 // changes, is summed once per search and added to the table issues' part
 // (a different order of the same sum as utility, so the last bits can
-// differ; only the mediator's search uses it).
+// differ; only the mediator's search uses it). Without deferred issues it
+// is utility's sum, in utility's order.
 func (s *State) searchUtility(a, t int, y []float64) (float64, bool) {
-	m := s.m
-	tb := &m.tables[t]
-	if len(tb.defers) == 0 {
-		return s.utility(a, t, y)
+	v := &s.views[a]
+	if v.stamp != s.euStamp {
+		s.prepView(a, t)
 	}
-	nI, nA := len(m.Issues), len(m.Actors)
-	if s.defStamp[a] != s.euStamp {
-		var num, den float64
-		for _, d := range tb.defers {
-			df := &m.defers[d]
-			k := a*nI + df.issue
-			if !m.pos[k].has {
-				continue
-			}
-			w := s.vals[df.weight] * s.sal[k]
-			num += w * (1 - math.Abs(s.prospect[d*nA+a]-s.ideal[k])/100)
-			den += w
-		}
-		s.defNum[a], s.defDen[a], s.defStamp[a] = num, den, s.euStamp
-	}
-	num, den := s.defNum[a], s.defDen[a]
+	num, den := v.num, v.den
 	violates := false
-	for j, i := range tb.issues {
-		k := a*nI + i
-		if !m.pos[k].has {
-			continue
-		}
-		if y[j] < s.lo[k] || y[j] > s.hi[k] {
+	off := a * s.m.maxIssues
+	js := s.vJ[off : off+v.n]
+	id, sa, lo, hi := s.vIdeal[off:off+v.n], s.vSal[off:off+v.n], s.vLo[off:off+v.n], s.vHi[off:off+v.n]
+	for q, j := range js {
+		yj := y[j]
+		if yj < lo[q] || yj > hi[q] {
 			violates = true
 		}
-		num += s.sal[k] * (1 - math.Abs(y[j]-s.ideal[k])/100)
-		den += s.sal[k]
+		num += sa[q] * (1 - math.Abs(yj-id[q])/100)
+		den += sa[q]
 	}
 	u := 1.0
 	if den != 0 {
 		u = num / den
 	}
-	return u + s.bonus[a*len(m.Tables)+t], violates
+	return u + v.bons, violates
+}
+
+// prepView prepares actor a's euView at table t for the current search.
+func (s *State) prepView(a, t int) {
+	m := s.m
+	tb := &m.tables[t]
+	nI, nA := len(m.Issues), len(m.Actors)
+	var num, den float64
+	for _, d := range tb.defers {
+		df := &m.defers[d]
+		k := a*nI + df.issue
+		if !m.pos[k].has {
+			continue
+		}
+		w := s.vals[df.weight] * s.sal[k]
+		num += w * (1 - math.Abs(s.prospect[d*nA+a]-s.ideal[k])/100)
+		den += w
+	}
+	off, n := a*m.maxIssues, 0
+	for j, i := range tb.issues {
+		k := a*nI + i
+		if !m.pos[k].has {
+			continue
+		}
+		s.vJ[off+n], s.vIdeal[off+n], s.vSal[off+n], s.vLo[off+n], s.vHi[off+n] = j, s.ideal[k], s.sal[k], s.lo[k], s.hi[k]
+		n++
+	}
+	s.views[a] = euView{stamp: s.euStamp, n: n, num: num, den: den, bons: s.bonus[a*len(m.Tables)+t]}
 }

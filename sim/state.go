@@ -89,14 +89,18 @@ type State struct {
 	draftC                      []float64
 	draftPref, draftDem, demVer []uint32
 	draftBel, belVer            []uint32
-	// The expected-utility search's deferred parts of utility, per actor,
-	// valid while defStamp equals euStamp (eu.go).
-	defNum, defDen []float64
-	defStamp       []uint32
-	euStamp        uint32
-	offerVer       []uint32
-	uCache         []utilCache
-	game           gameScratch
+	// The expected-utility search's view of each actor's utility, valid
+	// while its stamp equals euStamp (eu.go).
+	views                  []euView
+	vJ                     []int
+	vIdeal, vSal, vLo, vHi []float64
+	euStamp                uint32
+	candPrev               []float64
+	memo                   []euPoint
+	constQ                 [][]float64 // [institution][member]
+	offerVer               []uint32
+	uCache                 []utilCache
+	game                   gameScratch
 
 	seed1, seed2 uint64 // the replicate's seed pair
 
@@ -129,6 +133,7 @@ func NewState(m *Model) *State {
 		s.silence = append(s.silence, f(len(in.members)))
 		s.yes = append(s.yes, f(len(in.members)))
 		s.groupYes = append(s.groupYes, f(len(in.groups)))
+		s.constQ = append(s.constQ, f(len(in.members)))
 	}
 	s.game = newGameScratch(m)
 	s.bdms = newBDMTables(m)
@@ -140,7 +145,9 @@ func NewState(m *Model) *State {
 	s.draftPref, s.draftDem, s.demVer, s.offerVer = make([]uint32, nT), make([]uint32, nT), make([]uint32, nT), make([]uint32, nT)
 	s.uCache = make([]utilCache, nA*nT)
 	s.draftBel, s.belVer = make([]uint32, nT), make([]uint32, nT)
-	s.defNum, s.defDen, s.defStamp = f(nA), f(nA), make([]uint32, nA)
+	s.candPrev, s.memo = f(k), make([]euPoint, 0, euGrid+1+euBisect)
+	s.views, s.vJ = make([]euView, nA), make([]int, nA*m.maxIssues)
+	s.vIdeal, s.vSal, s.vLo, s.vHi = f(nA*m.maxIssues), f(nA*m.maxIssues), f(nA*m.maxIssues), f(nA*m.maxIssues)
 	s.prepare()
 	s.res = Result{OutcomeRound: make([]int, len(m.outcomes)), BelowReservation: make([]bool, len(m.outcomes)),
 		Final: s.pos, Params: s.vals}
@@ -193,8 +200,8 @@ func (s *State) reset() {
 		s.draftOK[t], s.draftHit[t] = false, false
 	}
 	s.euStamp = 0
-	for a := range s.defStamp {
-		s.defStamp[a] = 0
+	for a := range s.views {
+		s.views[a].stamp = 0
 	}
 	for k := range s.uCache {
 		s.uCache[k].ok = false
