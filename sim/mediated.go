@@ -21,30 +21,30 @@ const (
 // by the deferral's weight, and no red line on it applies.
 func (s *State) utility(a, t int, x []float64) (u float64, violates bool) {
 	m := s.m
-	nI, nA := len(m.Issues), len(m.Actors)
-	tb := &m.tables[t]
-	n := 0
-	for j, i := range tb.issues {
-		k := a*nI + i
-		if !m.pos[k].has {
-			continue
-		}
-		s.xi[n], s.id[n], s.sa[n] = x[j], s.ideal[k], s.sal[k]
-		if x[j] < s.lo[k] || x[j] > s.hi[k] {
+	nT := len(m.Tables)
+	uv := &m.utilViews[a*nT+t]
+	// agents.Utility's sum, in its order: the table's issues, then the
+	// deferred ones.
+	var num, den float64
+	for _, p := range uv.issues {
+		xj := x[p.j]
+		if xj < s.lo[p.k] || xj > s.hi[p.k] {
 			violates = true
 		}
-		n++
+		sa := s.sal[p.k]
+		num += sa * (1 - math.Abs(xj-s.ideal[p.k])/100)
+		den += sa
 	}
-	for _, d := range tb.defers {
-		df := &m.defers[d]
-		k := a*nI + df.issue
-		if !m.pos[k].has {
-			continue
-		}
-		s.xi[n], s.id[n], s.sa[n] = s.prospect[d*nA+a], s.ideal[k], s.vals[df.weight]*s.sal[k]
-		n++
+	for _, p := range uv.defers {
+		sa := s.vals[p.weight] * s.sal[p.k]
+		num += sa * (1 - math.Abs(s.prospect[p.j]-s.ideal[p.k])/100)
+		den += sa
 	}
-	return agents.Utility(s.xi[:n], s.id[:n], s.sa[:n]) + s.bonus[a*len(m.Tables)+t], violates
+	u = 1
+	if den != 0 {
+		u = num / den
+	}
+	return u + s.bonus[a*nT+t], violates
 }
 
 // concession is agents.Concession at t = r/H, computed from the model's

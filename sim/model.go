@@ -71,7 +71,21 @@ type Model struct {
 	// curves[slot], for a concession shape e fixed at a value, holds
 	// exp(log(r/H)/e) for r = 0..H followed by e itself; nil otherwise.
 	curves [][]float64
+	// utilViews[actor*nTables+table] lists the issues that enter the
+	// actor's utility at the table (mediated.go).
+	utilViews []utilView
 }
+
+// utilView is what an actor's utility at a table reads: for each table
+// issue the actor holds a position on, its index j in the table's package
+// and its position index k; for each deferred issue it holds, its prospect
+// index j (deferral*nActors+actor), position index k and weight slot.
+type utilView struct {
+	issues []utilTerm
+	defers []utilTerm
+}
+
+type utilTerm struct{ j, k, weight int }
 
 type position struct {
 	has                bool
@@ -526,6 +540,23 @@ func (c *compiler) compile() error {
 	}
 	for _, id := range m.ShockIDs {
 		m.shockKey = append(m.shockKey, streamKey("shock", id))
+	}
+	m.utilViews = make([]utilView, len(m.Actors)*len(m.Tables))
+	for a := range m.Actors {
+		for t := range m.tables {
+			uv := &m.utilViews[a*len(m.Tables)+t]
+			for j, i := range m.tables[t].issues {
+				if k := a*len(m.Issues) + i; m.pos[k].has {
+					uv.issues = append(uv.issues, utilTerm{j: j, k: k})
+				}
+			}
+			for _, d := range m.tables[t].defers {
+				df := &m.defers[d]
+				if k := a*len(m.Issues) + df.issue; m.pos[k].has {
+					uv.defers = append(uv.defers, utilTerm{j: d*len(m.Actors) + a, k: k, weight: df.weight})
+				}
+			}
+		}
 	}
 	m.curves = make([][]float64, len(m.params))
 	for _, st := range m.stances {

@@ -74,10 +74,10 @@ type State struct {
 	eventRound             []int
 
 	// scratch for one table
-	offer, target, own, fLo, fHi, oLo, oHi, xi, id, sa, wanted, cand []float64
-	draft                                                            agents.Draft
-	ev                                                               TraceEvent
-	bdms                                                             []bdmTable // per table; a model only at bdm tables
+	offer, target, own, fLo, fHi, oLo, oHi, wanted, cand []float64
+	draft                                                agents.Draft
+	ev                                                   TraceEvent
+	bdms                                                 []bdmTable // per table; a model only at bdm tables
 	// Caches of the mediated protocol (mediated.go): each table's last
 	// draft, valid while its concession, the preferences (prefVer: every
 	// linkage effect on an ideal, salience, red line, bonus or prospect
@@ -123,7 +123,7 @@ func NewState(m *Model) *State {
 		belLo: f(nT * nA), belHi: f(nT * nA), belNoise: f(nT * nA), cand: f(k),
 		status: make([]int, nT), openAt: make([]int, nT), blockedUntil: make([]int, nT), openedRound: make([]int, nT),
 		demand: f(nT * nA), fired: make([]bool, len(m.links)), eventRound: make([]int, len(m.events)),
-		offer: f(k), target: f(k), own: f(k), fLo: f(k), fHi: f(k), oLo: f(k), oHi: f(k), xi: f(k), id: f(k), sa: f(k), wanted: f(k),
+		offer: f(k), target: f(k), own: f(k), fLo: f(k), fHi: f(k), oLo: f(k), oHi: f(k), wanted: f(k),
 	}
 	s.prng = rand.New(s.ppcg)
 	s.tpcg, s.trng = newStreams(nT)
