@@ -41,5 +41,5 @@ func ExampleParse() {
 		}
 	}
 	// Output:
-	// tiny.yaml:3: actors.a.power: has neither source nor assumption; every parameter must cite a seed or state its reasoning
+	// tiny.yaml:3: actors.a.power: has neither source nor assumption nor reference; every parameter must cite a seed, cite a reference class or state its reasoning
 }

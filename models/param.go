@@ -8,6 +8,8 @@ import (
 
 	"go.yaml.in/yaml/v3"
 	"gonum.org/v1/gonum/stat/distuv"
+
+	"github.com/negsim/negsim/models/references"
 )
 
 // Distribution kinds a Param may take.
@@ -27,9 +29,35 @@ type Source struct {
 	Quote string `yaml:"quote"`
 }
 
+// Reference cites a reference class of models/references and says how the
+// parameter's distribution follows from its cases: Derive names the method
+// (range, triangular, beta, beta-complement), Exclude lists cases left out,
+// Shift and Scale map a case's value x to x·Scale + Shift before a range or
+// triangular is formed (Scale defaults to 1), Note says why the class
+// applies, and Deviation, when given, says why the parameter's distribution
+// differs from the derived one (the validator then does not compare them).
+type Reference struct {
+	Class     string   `yaml:"class"`
+	Derive    string   `yaml:"derive"`
+	Exclude   []string `yaml:"exclude"`
+	Shift     float64  `yaml:"shift"`
+	Scale     *float64 `yaml:"scale"`
+	Note      string   `yaml:"note"`
+	Deviation string   `yaml:"deviation"`
+}
+
+// Derivation returns the reference's derivation with its default scale.
+func (r *Reference) Derivation() references.Derivation {
+	scale := 1.0
+	if r.Scale != nil {
+		scale = *r.Scale
+	}
+	return references.Derivation{Method: r.Derive, Exclude: r.Exclude, Shift: r.Shift, Scale: scale}
+}
+
 // Param is a numeric parameter: a fixed value or a distribution drawn once per
 // replicate, with its provenance. In YAML it is a mapping with exactly one
-// distribution key and either source or assumption:
+// distribution key and exactly one of source, assumption or reference:
 //
 //	{value: 0.8, source: {seed: 001_x.txt, quote: "..."}}
 //	{uniform: [0.3, 0.5], assumption: "why, and why this range"}
@@ -37,24 +65,27 @@ type Source struct {
 //	{beta: [alpha, beta], ...}          on [0, 1]
 //	{truncnormal: [mean, sd, min, max], ...}
 //	{bernoulli: p, ...}                 1 with probability p, else 0
+//	{beta: [3, 5], reference: {class: peace-settlement-referendums, derive: beta}}
 type Param struct {
 	Dist       string    // one of the Dist* constants
 	Args       []float64 // the distribution's arguments, in the order above
 	Source     *Source
 	Assumption string
+	Reference  *Reference
 	Line       int // line in the scenario file, 0 when built in code
 	Set        bool
 }
 
 type paramYAML struct {
-	Value       *float64  `yaml:"value"`
-	Uniform     []float64 `yaml:"uniform"`
-	Triangular  []float64 `yaml:"triangular"`
-	Beta        []float64 `yaml:"beta"`
-	TruncNormal []float64 `yaml:"truncnormal"`
-	Bernoulli   *float64  `yaml:"bernoulli"`
-	Source      *Source   `yaml:"source"`
-	Assumption  string    `yaml:"assumption"`
+	Value       *float64   `yaml:"value"`
+	Uniform     []float64  `yaml:"uniform"`
+	Triangular  []float64  `yaml:"triangular"`
+	Beta        []float64  `yaml:"beta"`
+	TruncNormal []float64  `yaml:"truncnormal"`
+	Bernoulli   *float64   `yaml:"bernoulli"`
+	Source      *Source    `yaml:"source"`
+	Assumption  string     `yaml:"assumption"`
+	Reference   *Reference `yaml:"reference"`
 }
 
 // Fixed returns a constant Param marked with an assumption, for scenarios
@@ -80,7 +111,7 @@ func (p *Param) UnmarshalYAML(n *yaml.Node) error {
 	if err := n.Decode(&y); err != nil {
 		return err
 	}
-	p.Source, p.Assumption = y.Source, y.Assumption
+	p.Source, p.Assumption, p.Reference = y.Source, y.Assumption, y.Reference
 	kinds := 0
 	set := func(kind string, args []float64) {
 		kinds++
@@ -292,11 +323,17 @@ func (p Param) check(lo, hi float64) []string {
 			errs = append(errs, fmt.Sprintf("takes values in [%g, %g], allowed range is [%g, %g]", l, h, lo, hi))
 		}
 	}
+	kinds := 0
+	for _, set := range []bool{p.Source != nil, strings.TrimSpace(p.Assumption) != "", p.Reference != nil} {
+		if set {
+			kinds++
+		}
+	}
 	switch {
-	case p.Source == nil && strings.TrimSpace(p.Assumption) == "":
-		errs = append(errs, "has neither source nor assumption; every parameter must cite a seed or state its reasoning")
-	case p.Source != nil && p.Assumption != "":
-		errs = append(errs, "has both source and assumption; give one")
+	case kinds == 0:
+		errs = append(errs, "has neither source nor assumption nor reference; every parameter must cite a seed, cite a reference class or state its reasoning")
+	case kinds > 1:
+		errs = append(errs, "has more than one of source, assumption and reference; give one")
 	case p.Source != nil && (p.Source.Seed == "" || strings.TrimSpace(p.Source.Quote) == ""):
 		errs = append(errs, "source needs both seed (a file name) and quote")
 	}

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/negsim/negsim/models/references"
 )
 
 // Known protocol, rule, institution, event, effect and variant kinds.
@@ -106,6 +108,58 @@ func (v *validator) param(field string, p *Param, lo, hi float64, parentLine int
 	if p.Source != nil && p.Source.Seed != "" && v.s.Sources.Index(p.Source.Seed) < 0 {
 		v.add(line, field+".source.seed", "%q is not listed under sources (listed: %s)", p.Source.Seed, strings.Join(v.s.Sources.Keys, ", "))
 	}
+	if p.Reference != nil {
+		v.reference(field, p, line)
+	}
+}
+
+// DerivedTolerance is how closely a parameter citing a reference class must
+// match the distribution the class derives, argument by argument.
+const DerivedTolerance = 1e-9
+
+// reference checks a parameter's reference: the class exists, the derivation
+// is valid, and the parameter's distribution is the derived one, unless a
+// deviation says why it differs.
+func (v *validator) reference(field string, p *Param, line int) {
+	r := p.Reference
+	f := field + ".reference"
+	if strings.TrimSpace(r.Class) == "" {
+		v.add(line, f+".class", "is required: name a class of models/references (known: %s)", strings.Join(references.Names(), ", "))
+		return
+	}
+	c, err := references.Lookup(r.Class)
+	if err != nil {
+		v.add(line, f+".class", "%v", err)
+		return
+	}
+	if r.Derive == "" {
+		v.add(line, f+".derive", "is required: one of %s", strings.Join(references.Methods, ", "))
+		return
+	}
+	d, err := c.Derive(r.Derivation())
+	if err != nil {
+		v.add(line, f, "%v", err)
+		return
+	}
+	if strings.TrimSpace(r.Deviation) != "" {
+		return
+	}
+	if !sameDist(p, d) {
+		v.add(line, field, "gives %s, but class %s derives %s (%s over %d cases); give the derived distribution, or say why it differs in reference.deviation",
+			p, r.Class, Param{Dist: d.Dist, Args: d.Args}, r.Derive, d.N)
+	}
+}
+
+func sameDist(p *Param, d references.Derived) bool {
+	if p.Dist != d.Dist || len(p.Args) != len(d.Args) {
+		return false
+	}
+	for i, a := range d.Args {
+		if !(math.Abs(p.Args[i]-a) <= DerivedTolerance) {
+			return false
+		}
+	}
+	return true
 }
 
 func (v *validator) optParam(field string, p *Param, lo, hi float64, parentLine int) {

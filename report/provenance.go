@@ -12,9 +12,10 @@ type ParamGroup struct {
 	Kind   string
 	Params []ParamRow
 	// Source, Assumption and Both count the parameters citing a source,
-	// stating an assumption, and doing both; Neither those doing neither
-	// and Uncertain those drawn from a range.
-	Source, Assumption, Both, Neither, Uncertain int
+	// stating an assumption, and doing both; Reference those citing a
+	// reference class; Neither those doing none of these and Uncertain
+	// those drawn from a range.
+	Source, Assumption, Both, Reference, Neither, Uncertain int
 }
 
 // ParamRow is one parameter and its provenance.
@@ -27,8 +28,9 @@ type ParamRow struct {
 	// Random says it is drawn from a range rather than fixed.
 	Random bool
 	// Seed and Quote cite its source, when it has one; Assumption states
-	// the assumption, when it makes one.
-	Seed, Quote, Assumption string
+	// the assumption, when it makes one; Ref names its reference class
+	// and derivation, when it cites one.
+	Seed, Quote, Assumption, Ref string
 }
 
 // provenance lists m's parameters grouped by kind, in order of first
@@ -51,10 +53,21 @@ func provenance(m *sim.Model) (groups []ParamGroup, total ParamGroup) {
 		if p.Source != nil {
 			row.Seed, row.Quote = p.Source.Seed, p.Source.Quote
 		}
+		if r := p.Reference; r != nil {
+			row.Ref = r.Class + " (" + r.Derive + ")"
+			if r.Note != "" {
+				row.Ref += ": " + r.Note
+			}
+			if r.Deviation != "" {
+				row.Ref += "; deviation: " + r.Deviation
+			}
+		}
 		groups[g].Params = append(groups[g].Params, row)
 		for _, c := range []*ParamGroup{&groups[g], &total} {
 			src, asm := p.Source != nil, row.Assumption != ""
 			switch {
+			case p.Reference != nil:
+				c.Reference++
 			case src && asm:
 				c.Source++
 				c.Assumption++

@@ -18,6 +18,7 @@ func (m *Model) WithParam(slot int, p models.Param) *Model {
 		lo, _ := p.Bounds()
 		q := m.WithFixed(slot, lo, p.Assumption)
 		q.params[slot].Source = p.Source
+		q.params[slot].Reference = p.Reference
 		return q
 	}
 	c := *m

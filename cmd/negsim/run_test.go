@@ -204,11 +204,11 @@ func TestScenarioProvenanceCounts(t *testing.T) {
 	code, out, errs := cli(t, "scenario", "--scenario", miniScenario)
 	require.Equal(t, 0, code, errs)
 	assert.Contains(t, out, "Provenance of the 48 parameters of variant base:\n"+
-		"1 cite a source, 47 state an assumption (0 do both), 0 neither; uncertain (drawn from a range): 1\n")
+		"1 cite a source, 0 cite a reference class (0 with a stated deviation), 47 state an assumption (0 do both), 0 neither; uncertain (drawn from a range): 1\n")
 	rows := map[string][]int{}
 	for _, line := range strings.Split(out, "\n") {
 		f := strings.Fields(line)
-		if len(f) != 7 {
+		if len(f) != 8 {
 			continue
 		}
 		var nums []int
@@ -219,13 +219,13 @@ func TestScenarioProvenanceCounts(t *testing.T) {
 			}
 			nums = append(nums, v)
 		}
-		if len(nums) == 6 {
+		if len(nums) == 7 {
 			rows[f[0]] = nums
 		}
 	}
-	assert.Equal(t, []int{3, 1, 2, 0, 0, 0}, rows["issues"], "issues: 3 status quos, one sourced")
-	assert.Equal(t, []int{48, 1, 47, 0, 0, 1}, rows["total"])
-	sum := make([]int, 6)
+	assert.Equal(t, []int{3, 1, 0, 2, 0, 0, 0}, rows["issues"], "issues: 3 status quos, one sourced")
+	assert.Equal(t, []int{48, 1, 0, 47, 0, 0, 1}, rows["total"])
+	sum := make([]int, 7)
 	for k, r := range rows {
 		if k == "total" {
 			continue
@@ -238,11 +238,16 @@ func TestScenarioProvenanceCounts(t *testing.T) {
 }
 
 // TestProvenanceCount checks the tally of a parameter with both a source
-// and an assumption, and of one with neither.
+// and an assumption, of one with neither, and of two citing a reference
+// class, one of them with a deviation.
 func TestProvenanceCount(t *testing.T) {
 	var c provenanceCount
 	src := &models.Source{Seed: "s.txt", Quote: "a quote"}
+	ref := &models.Reference{Class: "peace-settlement-referendums", Derive: "beta"}
+	dev := &models.Reference{Class: "peace-settlement-referendums", Derive: "beta", Deviation: "why"}
 	for _, p := range []models.Param{
+		{Dist: models.DistBeta, Args: []float64{3, 5}, Reference: ref},
+		{Dist: models.DistConst, Args: []float64{1}, Reference: dev},
 		{Dist: models.DistConst, Args: []float64{1}, Source: src},
 		{Dist: models.DistUniform, Args: []float64{0, 1}, Source: src, Assumption: "the range"},
 		{Dist: models.DistConst, Args: []float64{1}, Assumption: "a guess"},
@@ -250,12 +255,18 @@ func TestProvenanceCount(t *testing.T) {
 	} {
 		c.add(p)
 	}
-	want := provenanceCount{total: 4, source: 2, assumption: 2, both: 1, neither: 1, uncertain: 1}
+	want := provenanceCount{total: 6, source: 2, assumption: 2, both: 1, neither: 1, reference: 2, deviating: 1, uncertain: 2}
 	if c != want {
 		t.Errorf("Expected %+v, Found %+v", want, c)
 	}
 	if got := provenance(models.Param{Source: src, Assumption: "the range"}); got != `source s.txt: "a quote"; assumption: the range` {
 		t.Errorf("provenance with both: Found %q", got)
+	}
+	sh := 36.0
+	r := &models.Reference{Class: "c", Derive: "range", Exclude: []string{"x"}, Scale: new(float64), Shift: sh, Note: "n", Deviation: "d"}
+	*r.Scale = -1
+	if got, want := provenance(models.Param{Reference: r}), "reference c (range, excluding x, x*-1+36): n; deviation: d"; got != want {
+		t.Errorf("provenance of a reference: Expected %q, Found %q", want, got)
 	}
 }
 

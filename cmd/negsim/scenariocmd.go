@@ -50,16 +50,39 @@ func runScenario(e *env, args []string) error {
 }
 
 // provenance describes where a parameter comes from: its source quote, its
-// assumption, or both.
+// reference class, or its assumption.
 func provenance(p models.Param) string {
 	var parts []string
 	if p.Source != nil {
 		parts = append(parts, fmt.Sprintf("source %s: %q", p.Source.Seed, p.Source.Quote))
 	}
-	if p.Assumption != "" || p.Source == nil {
+	if r := p.Reference; r != nil {
+		parts = append(parts, "reference "+referenceString(r))
+	}
+	if p.Assumption != "" || p.Source == nil && p.Reference == nil {
 		parts = append(parts, "assumption: "+p.Assumption)
 	}
 	return strings.Join(parts, "; ")
+}
+
+// referenceString renders a reference as class/derive with its exclusions,
+// map, note and deviation.
+func referenceString(r *models.Reference) string {
+	s := r.Class + " (" + r.Derive
+	if len(r.Exclude) > 0 {
+		s += ", excluding " + strings.Join(r.Exclude, ", ")
+	}
+	if d := r.Derivation(); d.Scale != 1 || d.Shift != 0 {
+		s += fmt.Sprintf(", x*%g%+g", d.Scale, d.Shift)
+	}
+	s += ")"
+	if r.Note != "" {
+		s += ": " + r.Note
+	}
+	if r.Deviation != "" {
+		s += "; deviation: " + r.Deviation
+	}
+	return s
 }
 
 // provenanceCount tallies the provenance of a group of parameters.
@@ -67,13 +90,25 @@ type provenanceCount struct {
 	group string
 	// total is the number of parameters; source and assumption count
 	// those citing a source and those stating an assumption (a parameter
-	// may do both, counted in both), neither those doing neither, and
-	// uncertain those drawn from a non-degenerate distribution.
-	total, source, assumption, both, neither, uncertain int
+	// may do both, counted in both), neither those doing neither,
+	// reference those citing a reference class (deviating: with a stated
+	// deviation from the derived distribution), and uncertain those drawn
+	// from a non-degenerate distribution.
+	total, source, assumption, both, neither, reference, deviating, uncertain int
 }
 
 func (c *provenanceCount) add(p models.Param) {
 	c.total++
+	if p.Reference != nil {
+		c.reference++
+		if strings.TrimSpace(p.Reference.Deviation) != "" {
+			c.deviating++
+		}
+		if p.Random() {
+			c.uncertain++
+		}
+		return
+	}
 	src, asm := p.Source != nil, strings.TrimSpace(p.Assumption) != ""
 	switch {
 	case src && asm:
@@ -118,12 +153,12 @@ func countProvenance(m *sim.Model) []provenanceCount {
 // per kind.
 func writeProvenance(w io.Writer, cs []provenanceCount) error {
 	t := cs[len(cs)-1]
-	fmt.Fprintf(w, "%d cite a source, %d state an assumption (%d do both), %d neither; uncertain (drawn from a range): %d\n",
-		t.source, t.assumption, t.both, t.neither, t.uncertain)
+	fmt.Fprintf(w, "%d cite a source, %d cite a reference class (%d with a stated deviation), %d state an assumption (%d do both), %d neither; uncertain (drawn from a range): %d\n",
+		t.source, t.reference, t.deviating, t.assumption, t.both, t.neither, t.uncertain)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "KIND\tPARAMETERS\tSOURCE\tASSUMPTION\tBOTH\tNEITHER\tUNCERTAIN")
+	fmt.Fprintln(tw, "KIND\tPARAMETERS\tSOURCE\tREFERENCE\tASSUMPTION\tBOTH\tNEITHER\tUNCERTAIN")
 	for _, c := range cs {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\n", c.group, c.total, c.source, c.assumption, c.both, c.neither, c.uncertain)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\n", c.group, c.total, c.source, c.reference, c.assumption, c.both, c.neither, c.uncertain)
 	}
 	return tw.Flush()
 }
