@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -14,10 +13,11 @@ import (
 // Merge reads the run directories dirs, the shards of one run, checks that
 // they belong together (same kind, scenario, seed, N, variants, fixed
 // parameters, confidence level, chunk size and shard count, each shard
-// exactly once) and adds their counts. The Result is the one an unsharded
-// run would give: its summary and by-round files are byte-identical. It is
-// complete only if every shard is. A directory without a shard counts as
-// shard 1/1.
+// exactly once), that each is what its manifest says (readShard: counts
+// unchanged, complete, filling its replicate range) and that their ranges
+// tile the run, and adds their counts. The Result is the one an unsharded
+// run would give: its summary and by-round files are byte-identical. A
+// directory without a shard counts as shard 1/1.
 func Merge(dirs []string) (*Result, error) {
 	if len(dirs) == 0 {
 		return nil, errors.New("no directories to merge")
@@ -29,16 +29,9 @@ func Merge(dirs []string) (*Result, error) {
 	}
 	var sh []shard
 	for _, d := range dirs {
-		m, err := ReadManifest(filepath.Join(d, ManifestFile))
+		m, cells, err := readShard(d)
 		if err != nil {
 			return nil, err
-		}
-		cells, err := ReadCounts(filepath.Join(d, CountsFile))
-		if err != nil {
-			return nil, err
-		}
-		if m.Shard == nil {
-			m.Shard = &Shard{K: 1, N: 1}
 		}
 		sh = append(sh, shard{d, m, cells})
 	}
@@ -70,6 +63,14 @@ func Merge(dirs []string) (*Result, error) {
 		return nil, fmt.Errorf("shard(s) %s of %d missing (got %d director(ies))", strings.Join(missing, ", "), n, len(dirs))
 	}
 	slices.SortFunc(sh, func(a, b shard) int { return a.m.Shard.K - b.m.Shard.K })
+	var ds []string
+	var rs []Range
+	for _, s := range sh {
+		ds, rs = append(ds, s.dir), append(rs, *s.m.ReplicateRange)
+	}
+	if err := checkRanges(ds, rs, int64(ref.m.N)); err != nil {
+		return nil, err
+	}
 
 	// Cells in the order of the first shard; every shard must have the same.
 	res := &Result{Complete: true}
@@ -99,6 +100,7 @@ func Merge(dirs []string) (*Result, error) {
 
 	m := *ref.m
 	m.Shard, m.Workers, m.Interrupted, m.Command, m.Version = nil, 0, false, nil, ""
+	m.CountsSHA256, m.ReplicateRange = "", nil
 	m.Complete = res.Complete
 	m.NDone = map[string]int64{}
 	for _, c := range res.Cells {

@@ -107,11 +107,12 @@ func TestMergeRefuses(t *testing.T) {
 	d = shardDirs(t, cfg, 2)
 	editManifest(t, d[1], func(m *Manifest) { m.Shard.N = 3 })
 	_, err = Merge(d)
-	require.ErrorContains(t, err, "shard count is 3, expected 2")
+	// Shard 2/2 read as 2/3 covers another range than it records.
+	require.ErrorContains(t, err, d[1]+" (shard 2/3): replicate_range is [1000, 3000), but shard 2/3 of n = 3000 in chunks of 1000 covers [1000, 2000)")
 }
 
 // TestMergeIncomplete checks that a merge with an interrupted shard is
-// marked incomplete.
+// refused, naming the shard and its counts.
 func TestMergeIncomplete(t *testing.T) {
 	cfg := Config{Scenario: mini(t), N: 2000, Seed: 1, Workers: 1}
 	dirs := shardDirs(t, cfg, 2)
@@ -122,11 +123,8 @@ func TestMergeIncomplete(t *testing.T) {
 	res, err := Run(ctx, c)
 	require.Error(t, err)
 	require.NoError(t, res.WriteDir(dirs[1], res.Manifest))
-	merged, err := Merge(dirs)
-	require.NoError(t, err)
-	assert.False(t, merged.Complete)
-	assert.False(t, merged.Manifest.Complete)
-	assert.Equal(t, int64(1000), merged.Cells[0].N)
+	_, err = Merge(dirs)
+	require.EqualError(t, err, dirs[1]+" (shard 2/2): incomplete (complete: false, 0 of 1000 replicates); finish it first (rerun the same command)")
 }
 
 // TestMergeBelowReservation checks that the below-reservation counts of

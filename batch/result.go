@@ -231,6 +231,11 @@ type Manifest struct {
 	MergedFrom []string `json:"merged_from,omitempty"`
 	// Replicates is the per-replicate CSV file written, if any.
 	Replicates string `json:"replicates,omitempty"`
+	// CountsSHA256 is the SHA-256 of counts.json, and ReplicateRange the
+	// replicate indices [from, to) of every variant that this directory
+	// covers; merge checks both.
+	CountsSHA256   string `json:"counts_sha256,omitempty"`
+	ReplicateRange *Range `json:"replicate_range,omitempty"`
 	// Extra holds what other kinds of run (experiments) record; Merge
 	// requires it to be identical across shards.
 	Extra json.RawMessage `json:"extra,omitempty"`
@@ -253,15 +258,21 @@ type PrecisionInfo struct {
 func timeStamp(t time.Time) string { return t.Format(time.RFC3339) }
 
 // WriteDir writes summary.csv, byround.csv, counts.json and manifest (as
-// manifest.json) into dir, each atomically; dir must exist.
+// manifest.json) into dir, each atomically; dir must exist. The manifest
+// records the SHA-256 of counts.json and the replicate range.
 func (r *Result) WriteDir(dir string, manifest Manifest) error {
+	counts, err := r.encodeCounts()
+	if err != nil {
+		return err
+	}
+	sealManifest(&manifest, counts)
 	files := []struct {
 		name  string
 		write func(io.Writer) error
 	}{
 		{SummaryFile, r.WriteSummary},
 		{ByRoundFile, r.WriteByRound},
-		{CountsFile, r.writeCounts},
+		{CountsFile, func(w io.Writer) error { _, err := w.Write(counts); return err }},
 		{ManifestFile, func(w io.Writer) error { return writeJSON(w, manifest) }},
 	}
 	for _, f := range files {

@@ -206,12 +206,21 @@ func TestMergeCLI(t *testing.T) {
 func TestBatchInterrupt(t *testing.T) {
 	old := batchContext
 	t.Cleanup(func() { batchContext = old })
-	batchContext = func() (context.Context, context.CancelFunc) {
-		return context.WithTimeout(context.Background(), 300*time.Millisecond)
-	}
 	dir := filepath.Join(t.TempDir(), "out")
 	rep := filepath.Join(dir, "rep.csv")
-	code, _, stderr := cli(t, "batch", "--scenario", miniScenario, "-n", "5000000", "--workers", "2", "--quiet", "-o", dir, "--replicates", rep)
+	// Signals are caught from the start, so on a loaded machine the
+	// timeout can expire before the first replicate: try longer ones.
+	var code int
+	var stderr string
+	for d := 300 * time.Millisecond; d < 10*time.Second; d *= 2 {
+		batchContext = func() (context.Context, context.CancelFunc) {
+			return context.WithTimeout(context.Background(), d)
+		}
+		code, _, stderr = cli(t, "batch", "--scenario", miniScenario, "-n", "5000000", "--workers", "2", "--quiet", "-o", dir, "--replicates", rep)
+		if !strings.Contains(stderr, "nothing written") {
+			break
+		}
+	}
 	assert.Equal(t, 130, code, stderr)
 	assert.Contains(t, stderr, "interrupted")
 	m, err := batch.ReadManifest(filepath.Join(dir, "manifest.json"))

@@ -114,10 +114,19 @@ func TestExperimentResume(t *testing.T) {
 	}
 	old := batchContext
 	t.Cleanup(func() { batchContext = old })
-	batchContext = func() (context.Context, context.CancelFunc) {
-		return context.WithTimeout(context.Background(), 150*time.Millisecond)
+	// Signals are caught from the start, so on a loaded machine the
+	// timeout can expire before the first replicate: try longer ones.
+	var code int
+	var stderr string
+	for d := 150 * time.Millisecond; d < 10*time.Second; d *= 2 {
+		batchContext = func() (context.Context, context.CancelFunc) {
+			return context.WithTimeout(context.Background(), d)
+		}
+		code, _, stderr = experimentCLI("experiment", file, "-o", out, "--workers", "2", "--quiet")
+		if !strings.Contains(stderr, "nothing written") {
+			break
+		}
 	}
-	code, _, stderr := experimentCLI("experiment", file, "-o", out, "--workers", "2", "--quiet")
 	if code != 130 || !strings.Contains(stderr, "--resume") {
 		t.Fatalf("interrupted experiment: exit %d, stderr %s", code, stderr)
 	}
