@@ -112,7 +112,8 @@ func (s *State) stepMediated(t, r int) {
 	m := s.m
 	tb := &m.tables[t]
 	nA := len(m.Actors)
-	d := &s.draft
+	td := &s.drafts[t]
+	d := &td.d
 	ms := &m.stances[tb.mediator*len(m.Tables)+t]
 	// A mediator that may not concede (max_concession 0, a fixed offer) or
 	// drafts by expected utility needs no concession curve.
@@ -129,10 +130,15 @@ func (s *State) stepMediated(t, r int) {
 	// An expected-utility draft also depends on the mediator's beliefs
 	// (belVer) and on the institutions' probabilities (in prefVer).
 	cacheable := (tb.conceding || tb.eu) && s.tr == nil
-	s.draftHit[t] = cacheable && s.draftOK[t] && s.draftC[t] == conceded && s.draftPref[t] == s.prefVer &&
-		s.draftDem[t] == s.demVer[t] && s.draftBel[t] == s.belVer[t]
-	if !s.draftHit[t] {
-		s.fillDraft(t)
+	td.hit = cacheable && td.ok && td.c == conceded && td.pref == s.prefVer &&
+		td.dem == s.demVer[t] && td.bel == s.belVer[t]
+	if !td.hit {
+		// What the mediator sees but the concession moves only with
+		// the preferences and the demand weights.
+		if !td.fillOK || td.fillPref != s.prefVer || td.fillDem != s.demVer[t] {
+			s.fillDraft(t)
+			td.fillOK, td.fillPref, td.fillDem = true, s.prefVer, s.demVer[t]
+		}
 		d.Conceded = conceded
 		if tb.eu {
 			estimate = s.draftEU(t, r, d, s.val(ms.maxConc, 1), x)
@@ -140,7 +146,7 @@ func (s *State) stepMediated(t, r int) {
 			tb.proposer.Propose(d, x)
 		}
 		s.offerVer[t]++
-		s.draftOK[t], s.draftC[t], s.draftPref[t], s.draftDem[t], s.draftBel[t] = cacheable, conceded, s.prefVer, s.demVer[t], s.belVer[t]
+		td.ok, td.c, td.pref, td.dem, td.bel = cacheable, conceded, s.prefVer, s.demVer[t], s.belVer[t]
 	}
 	if s.tr != nil {
 		s.traceOffer(t, r, d, x, estimate)
@@ -183,9 +189,7 @@ func (s *State) fillDraft(t int) {
 	m := s.m
 	tb := &m.tables[t]
 	nI, nA := len(m.Issues), len(m.Actors)
-	k := len(tb.issues)
-	d := &s.draft
-	d.Own, d.Target, d.Lo, d.Hi, d.OwnLo, d.OwnHi = s.own[:k], s.target[:k], s.fLo[:k], s.fHi[:k], s.oLo[:k], s.oHi[:k]
+	d := &s.drafts[t].d
 	for j, i := range tb.issues {
 		var num, den float64
 		lo, hi := math.Inf(-1), math.Inf(1)
@@ -217,7 +221,7 @@ func (s *State) fillDraft(t int) {
 // draft repeats the last one (a fixed offer, or a capped concession), so a
 // draft that moves every round pays nothing for the cache.
 func (s *State) offerUtility(a, t int, x []float64) (float64, bool) {
-	if !s.draftHit[t] || len(x) == 0 || &x[0] != &s.tOffer[t][0] {
+	if !s.drafts[t].hit || len(x) == 0 || &x[0] != &s.tOffer[t][0] {
 		return s.utility(a, t, x)
 	}
 	k := a*len(s.m.Tables) + t

@@ -74,21 +74,18 @@ type State struct {
 	eventRound             []int
 
 	// scratch for one table
-	offer, target, own, fLo, fHi, oLo, oHi, wanted, cand []float64
-	draft                                                agents.Draft
-	ev                                                   TraceEvent
-	bdms                                                 []bdmTable // per table; a model only at bdm tables
+	wanted, cand []float64
+	ev           TraceEvent
+	bdms         []bdmTable // per table; a model only at bdm tables
 	// Caches of the mediated protocol (mediated.go): each table's last
 	// draft, valid while its concession, the preferences (prefVer: every
 	// linkage effect on an ideal, salience, red line, bonus or prospect
 	// bumps it) and its demand weights (demVer) stand; and each actor's
 	// utility of it (offerVer counts a table's drafts).
-	prefVer                     uint32
-	tOffer                      [][]float64
-	draftOK, draftHit           []bool
-	draftC                      []float64
-	draftPref, draftDem, demVer []uint32
-	draftBel, belVer            []uint32
+	prefVer        uint32
+	tOffer         [][]float64
+	drafts         []tableDraft
+	demVer, belVer []uint32
 	// The expected-utility search's view of each actor's utility, valid
 	// while its stamp equals euStamp (eu.go).
 	views                  []euView
@@ -123,7 +120,7 @@ func NewState(m *Model) *State {
 		belLo: f(nT * nA), belHi: f(nT * nA), belNoise: f(nT * nA), cand: f(k),
 		status: make([]int, nT), openAt: make([]int, nT), blockedUntil: make([]int, nT), openedRound: make([]int, nT),
 		demand: f(nT * nA), fired: make([]bool, len(m.links)), eventRound: make([]int, len(m.events)),
-		offer: f(k), target: f(k), own: f(k), fLo: f(k), fHi: f(k), oLo: f(k), oHi: f(k), wanted: f(k),
+		wanted: f(k),
 	}
 	s.prng = rand.New(s.ppcg)
 	s.tpcg, s.trng = newStreams(nT)
@@ -141,10 +138,14 @@ func NewState(m *Model) *State {
 	for t := range m.tables {
 		s.tOffer[t] = f(len(m.tables[t].issues))
 	}
-	s.draftOK, s.draftHit, s.draftC = make([]bool, nT), make([]bool, nT), f(nT)
-	s.draftPref, s.draftDem, s.demVer, s.offerVer = make([]uint32, nT), make([]uint32, nT), make([]uint32, nT), make([]uint32, nT)
+	s.drafts = make([]tableDraft, nT)
+	for t := range m.tables {
+		k := len(m.tables[t].issues)
+		s.drafts[t].d = agents.Draft{Own: f(k), Target: f(k), Lo: f(k), Hi: f(k), OwnLo: f(k), OwnHi: f(k)}
+	}
+	s.demVer, s.offerVer = make([]uint32, nT), make([]uint32, nT)
 	s.uCache = make([]utilCache, nA*nT)
-	s.draftBel, s.belVer = make([]uint32, nT), make([]uint32, nT)
+	s.belVer = make([]uint32, nT)
 	s.candPrev, s.memo = f(k), make([]euPoint, 0, euGrid+1+euBisect)
 	s.views, s.vJ = make([]euView, nA), make([]int, nA*m.maxIssues)
 	s.vIdeal, s.vSal, s.vLo, s.vHi = f(nA*m.maxIssues), f(nA*m.maxIssues), f(nA*m.maxIssues), f(nA*m.maxIssues)
@@ -196,8 +197,8 @@ func (s *State) reset() {
 	for t := range s.bdms {
 		s.bdms[t].started = false
 	}
-	for t := range s.draftOK {
-		s.draftOK[t], s.draftHit[t] = false, false
+	for t := range s.drafts {
+		s.drafts[t].ok, s.drafts[t].hit, s.drafts[t].fillOK = false, false, false
 	}
 	s.euStamp = 0
 	for a := range s.views {
@@ -500,6 +501,21 @@ func (s *State) holds(oc *outcome) bool {
 		}
 	}
 	return true
+}
+
+// tableDraft is a mediated table's draft, in buffers of its own, with the
+// keys under which it stands.
+type tableDraft struct {
+	d agents.Draft
+	// The draft's inputs but the concession were filled under these
+	// versions of the preferences and the demand weights.
+	fillOK            bool
+	fillPref, fillDem uint32
+	// The offer tOffer[t] was drafted from this concession, these
+	// preferences, demand weights and beliefs; hit: it stands this round.
+	ok, hit        bool
+	c              float64
+	pref, dem, bel uint32
 }
 
 // utilCache is an actor's utility of a table's current draft.
