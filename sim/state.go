@@ -3,6 +3,7 @@ package sim
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 
 	"github.com/negsim/negsim/agents"
 )
@@ -103,6 +104,12 @@ type State struct {
 
 	res Result
 
+	// live lists, in table order, the tables that have not agreed and
+	// are not disabled: the only ones a round visits. liveDirty: some
+	// table agreed this round.
+	live      []int
+	liveDirty bool
+
 	// What reset does, prepared once (prep.go).
 	rnd     []randSlot
 	derived []derived
@@ -138,7 +145,7 @@ func NewState(m *Model) *State {
 	for t := range m.tables {
 		s.tOffer[t] = f(len(m.tables[t].issues))
 	}
-	s.drafts = make([]tableDraft, nT)
+	s.drafts, s.live = make([]tableDraft, nT), make([]int, 0, nT)
 	for t := range m.tables {
 		k := len(m.tables[t].issues)
 		s.drafts[t].d = agents.Draft{Own: f(k), Target: f(k), Lo: f(k), Hi: f(k), OwnLo: f(k), OwnHi: f(k)}
@@ -179,7 +186,11 @@ func (s *State) reset() {
 	m := s.m
 	s.draw()
 	clear(s.resShift)
+	s.live, s.liveDirty = s.live[:0], false
 	for t := range m.tables {
+		if !m.tables[t].disabled {
+			s.live = append(s.live, t)
+		}
 		s.status[t], s.openAt[t], s.blockedUntil[t], s.below[t], s.openedRound[t] = statusPending, none, 0, false, none
 		if m.tables[t].disabled {
 			s.status[t] = statusDisabled
@@ -247,11 +258,18 @@ func (s *State) Run(seed, stream uint64, tr Tracer) *Result {
 				s.fire(sh.event, r)
 			}
 		}
-		for t := range m.tables {
-			s.maybeOpen(t, r)
+		for _, t := range s.live {
+			if s.status[t] == statusPending {
+				s.maybeOpen(t, r)
+			}
 			if s.status[t] == statusOpen && r >= s.blockedUntil[t] {
 				s.step(t, r)
 			}
+		}
+		if s.liveDirty {
+			// Drop the tables that agreed this round, keeping the order.
+			s.live = slices.DeleteFunc(s.live, func(t int) bool { return s.status[t] == statusAgreed })
+			s.liveDirty = false
 		}
 		if s.over(r) {
 			r++
@@ -471,7 +489,7 @@ func (s *State) agree(t, r int, x []float64) {
 	for j, i := range tb.issues {
 		s.pos[i] = x[j]
 	}
-	s.status[t] = statusAgreed
+	s.status[t], s.liveDirty = statusAgreed, true
 	if s.tr != nil {
 		s.ev = blank(r, TraceAgreed)
 		s.ev.Table, s.ev.Offer = t, x
