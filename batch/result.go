@@ -6,13 +6,13 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"strconv"
 	"text/tabwriter"
 	"time"
 
 	"github.com/negsim/negsim/atomicfile"
+	"github.com/negsim/negsim/limitread"
 	"github.com/negsim/negsim/stats"
 )
 
@@ -107,7 +107,7 @@ func (c *Cell) Add(o *Cell) error {
 
 // check reports inconsistent counts, as read from a file.
 func (c *Cell) check() error {
-	if c.N < 0 || c.Horizon < 1 || len(c.Successes) != len(c.Outcomes) || len(c.ByRound) != len(c.Outcomes) ||
+	if c.N < 0 || c.N > MaxN || c.Horizon < 1 || len(c.Successes) != len(c.Outcomes) || len(c.ByRound) != len(c.Outcomes) ||
 		len(c.BelowReservation) != len(c.Outcomes) {
 		return fmt.Errorf("cell %s: inconsistent counts", c.name())
 	}
@@ -120,7 +120,7 @@ func (c *Cell) check() error {
 		}
 		var s int64
 		for _, k := range c.ByRound[o] {
-			if k < 0 {
+			if k < 0 || k > c.N {
 				return fmt.Errorf("cell %s, outcome %s: negative count", c.name(), c.Outcomes[o])
 			}
 			s += k
@@ -443,9 +443,17 @@ func (r *Result) writeCounts(w io.Writer) error {
 	return writeJSON(w, countsFile{Format: CountsFormat, Cells: r.Cells})
 }
 
+// MaxCountsSize bounds the counts.json and manifest.json files merge
+// reads (a batch's are kilobytes).
+const MaxCountsSize = 64 << 20
+
+// MaxN bounds the replicates of a cell: 2⁴⁰ (about 1.1 × 10¹²), far more
+// than any run, and small enough that no sum of counts overflows.
+const MaxN = 1 << 40
+
 // ReadCounts reads the cells of a counts.json file.
 func ReadCounts(path string) ([]Cell, error) {
-	b, err := os.ReadFile(path)
+	b, err := limitread.ReadFile(path, MaxCountsSize)
 	if err != nil {
 		return nil, err
 	}
@@ -469,7 +477,7 @@ func ReadCounts(path string) ([]Cell, error) {
 
 // ReadManifest reads a manifest.json file.
 func ReadManifest(path string) (*Manifest, error) {
-	b, err := os.ReadFile(path)
+	b, err := limitread.ReadFile(path, MaxCountsSize)
 	if err != nil {
 		return nil, err
 	}

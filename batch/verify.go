@@ -5,9 +5,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
+
+	"github.com/negsim/negsim/limitread"
 )
 
 // Range is a half-open range of replicate indices [From, To).
@@ -58,7 +59,7 @@ func readShard(dir string) (*Manifest, []Cell, error) {
 	}
 	name := fmt.Sprintf("%s (shard %v)", dir, *m.Shard)
 	path := filepath.Join(dir, CountsFile)
-	b, err := os.ReadFile(path)
+	b, err := limitread.ReadFile(path, MaxCountsSize)
 	if err != nil {
 		return nil, nil, err
 	}

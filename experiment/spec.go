@@ -1,9 +1,9 @@
 package experiment
 
 import (
+	"errors"
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -12,6 +12,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/negsim/negsim/limitread"
 	"github.com/negsim/negsim/models"
 )
 
@@ -170,19 +171,70 @@ type Problems = models.Problems
 
 // Load reads and parses the experiment file at path, and the files it
 // includes. It checks the file's structure and numbers; Plan checks it
-// against the scenario.
+// against the scenario. Every file is read once, through a size limit
+// (MaxFileSize), however many experiments include it; a cycle of includes
+// is refused, and so is an include tree that expands to more than
+// MaxIncluded experiments.
 func Load(path string) (*Spec, error) {
-	return load(path, nil)
+	l := &loader{done: map[string]*Spec{}, failed: map[string]bool{}}
+	s, err := l.load(path, nil)
+	if err != nil {
+		return nil, err
+	}
+	if n := expanded(s, map[*Spec]int64{}); n > MaxIncluded {
+		return nil, Problems{{File: path, Line: s.lines["includes"], Field: "includes",
+			Msg: fmt.Sprintf("the includes expand to more than %d experiments (a file included along several paths counts once per path); allowed: at most %d", MaxIncluded, MaxIncluded)}}
+	}
+	return s, nil
 }
 
-func load(path string, stack []string) (*Spec, error) {
+// MaxFileSize bounds an experiment file: they are a few kilobytes, so a
+// larger file is a wrong path.
+const MaxFileSize = 1 << 20
+
+// MaxIncluded bounds the experiments an include tree expands to, counting
+// a file once per path that includes it (each is run into its own
+// directory).
+const MaxIncluded = 256
+
+// loader loads each file of an include graph once.
+type loader struct {
+	done   map[string]*Spec // by cleaned absolute path
+	failed map[string]bool
+}
+
+func (l *loader) load(path string, stack []string) (*Spec, error) {
+	key, err := filepath.Abs(path)
+	if err != nil {
+		return nil, err
+	}
 	for _, s := range stack {
-		if s == path {
-			return nil, Problems{{File: path, Field: "includes", Msg: "includes itself through " + strings.Join(append(stack, path), " -> ")}}
+		if s == key {
+			return nil, Problems{{File: path, Field: "includes", Msg: "includes itself through " + strings.Join(append(stack, key), " -> ")}}
 		}
 	}
-	b, err := os.ReadFile(path)
+	if s, ok := l.done[key]; ok {
+		return s, nil
+	}
+	if l.failed[key] {
+		return nil, Problems{} // reported where it was first loaded
+	}
+	s, err := l.read(path, key, stack)
 	if err != nil {
+		l.failed[key] = true
+		return nil, err
+	}
+	l.done[key] = s
+	return s, nil
+}
+
+func (l *loader) read(path, key string, stack []string) (*Spec, error) {
+	b, err := limitread.ReadFile(path, MaxFileSize)
+	if err != nil {
+		var tl *limitread.TooLarge
+		if errors.As(err, &tl) {
+			return nil, Problems{{File: path, Msg: strings.TrimPrefix(tl.Error(), path+" ") + " in an experiment file"}}
+		}
 		return nil, err
 	}
 	s, err := Parse(path, b)
@@ -195,10 +247,13 @@ func load(path string, stack []string) (*Spec, error) {
 		if !filepath.IsAbs(p) {
 			p = filepath.Join(filepath.Dir(path), p)
 		}
-		sub, err := load(p, append(stack, path))
+		sub, err := l.load(p, append(stack, key))
 		if err != nil {
 			if sp, ok := err.(Problems); ok {
 				ps = append(ps, sp...)
+				if len(sp) == 0 {
+					ps = append(ps, Problem{File: path, Line: inc.line, Field: "includes", Msg: p + " has problems (reported above)"})
+				}
 				continue
 			}
 			ps = append(ps, Problem{File: path, Line: inc.line, Field: "includes", Msg: err.Error()})
@@ -217,6 +272,20 @@ func load(path string, stack []string) (*Spec, error) {
 		return nil, ps
 	}
 	return s, nil
+}
+
+// expanded counts the experiments s stands for, itself and its includes
+// once per path, saturating just above MaxIncluded.
+func expanded(s *Spec, memo map[*Spec]int64) int64 {
+	if n, ok := memo[s]; ok {
+		return n
+	}
+	n := int64(1)
+	for _, sub := range s.Includes {
+		n = min(n+expanded(sub, memo), MaxIncluded+1)
+	}
+	memo[s] = n
+	return n
 }
 
 type include struct {
@@ -354,6 +423,9 @@ func Parse(name string, data []byte) (*Spec, error) {
 	}
 	p := &parser{file: name}
 	s := p.spec(doc.Content[0])
+	if len(p.ps) == 0 {
+		s.checkSize(p)
+	}
 	if len(p.ps) > 0 {
 		return nil, p.ps
 	}

@@ -286,7 +286,7 @@ func autoShard(e *env, shards int) (batch.Shard, error) {
 // maxReplicates bounds -n: beyond it the count of chunks and the integer
 // counts could overflow (2⁴⁰, about 1.1 × 10¹²; a million replicates take
 // seconds, so no run comes near it).
-const maxReplicates = 1 << 40
+const maxReplicates = batch.MaxN
 
 // checkReplicatesPath refuses, before any replicate runs, a --replicates
 // path that is a directory, whose directory does not exist (other than the

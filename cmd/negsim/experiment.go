@@ -23,6 +23,7 @@ func runExperiment(e *env, args []string) error {
 	shards := fs.Int("shards", 0, "with --shard auto and JOB_COMPLETION_INDEX: the number of shards")
 	merge := fs.Bool("merge", false, "merge the shard counts in the output directory and write the tables and figures")
 	resume := fs.Bool("resume", false, "continue an interrupted run from the progress file in the output directory")
+	maxReps := fs.Int64("max-replicates", experiment.DefaultMaxReplicates, "refuse, before any work, an experiment asking for more replicate runs than this (its includes together)")
 	// Signals are caught from the start: one before the first replicate
 	// leaves the output directory as it was.
 	rctx, cancel := batchContext()
@@ -72,6 +73,12 @@ func runExperiment(e *env, args []string) error {
 			return exitError{exitFailure, fmt.Errorf("the experiment does not fit its scenario, %d problem(s):\n%v", len(ps), ps)}
 		}
 		return err
+	}
+	if *maxReps < 1 {
+		return usagef("--max-replicates is %d; allowed: an integer ≥ 1", *maxReps)
+	}
+	if err := plan.CheckSize(*maxReps); err != nil {
+		return exitError{exitFailure, err}
 	}
 	plan.Version = version()
 	opt := experiment.Options{Workers: *workers}
