@@ -334,3 +334,25 @@ func TestParseDecompose(t *testing.T) {
 	_, err = ParseDecompose(strings.NewReader(head+"base,a,b,deal,total,,,,0.5,0.4,-0.1,0,0.1,1,100\n"), "d.csv")
 	require.ErrorContains(t, err, "outside its interval")
 }
+
+// TestRetrodiction draws a two-case retrodiction, one inside its interval
+// and one outside with an interval beyond the horizon, and checks that both
+// files are written; no rows is an error.
+func TestRetrodiction(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "r")
+	rows := []RetrodictionRow{
+		{Label: "a", Lo: 3, Median: 5, Hi: 9, Observed: 4, Inside: true, Horizon: 20, IntervalFraction: 0.9},
+		{Label: "b", Lo: 6, Median: 8, Hi: math.Inf(1), Observed: 2, Inside: false, Horizon: 20, IntervalFraction: 0.9},
+	}
+	if err := Retrodiction(rows, "months", Caption{N: 10, Seed: 1}, path); err != nil {
+		t.Fatal(err)
+	}
+	for _, ext := range []string{".svg", ".png"} {
+		if fi, err := os.Stat(path + ext); err != nil || fi.Size() == 0 {
+			t.Errorf("%s%s: %v", path, ext, err)
+		}
+	}
+	if err := Retrodiction(nil, "months", Caption{}, path); err == nil {
+		t.Error("no rows: got no error")
+	}
+}
