@@ -435,13 +435,16 @@ func Parse(name string, data []byte) (*Spec, error) {
 
 func (p *parser) spec(root *yaml.Node) *Spec {
 	s := &Spec{Level: 0.95, Seed: 1, lines: map[string]int{}}
-	f := p.fields(root, "", "name", "scenario", "variants", "readings", "n", "seed", "level", "outcomes", "fixed",
+	f := p.fields(root, "", "schema_version", "name", "scenario", "variants", "readings", "n", "seed", "level", "outcomes", "fixed",
 		"sweep", "sweep2", "sensitivity", "difference", "decompose", "design", "binned", "convergence", "verification", "figures", "includes")
 	if f == nil {
 		return s
 	}
 	for k, v := range f {
 		s.lines[k] = v.Line
+	}
+	if n := f["schema_version"]; n != nil && (n.Kind != yaml.ScalarNode || n.Value != strconv.Itoa(SchemaVersion)) {
+		p.add(n, "schema_version", "is %q; this negsim reads experiment files of schema_version %d", n.Value, SchemaVersion)
 	}
 	if n := f["name"]; n == nil {
 		p.add(root, "name", "is required: it names the experiment and its output directory")

@@ -100,6 +100,9 @@ func Parse(name string, data []byte) (*Scenario, error) {
 	if len(x.ps) > 0 {
 		return nil, x.ps
 	}
+	if p := checkVersion(name, root); p != nil {
+		return nil, Problems{*p}
+	}
 	s, err := decodeNotes(name, root, x.from)
 	if err != nil {
 		return nil, err
@@ -145,6 +148,21 @@ func secondDocLine(data []byte, first int) int {
 // decodes root, which holds no aliases or merge keys.
 func decode(name string, root *yaml.Node) (*Scenario, error) {
 	return decodeNotes(name, root, nil)
+}
+
+// checkVersion refuses a file whose schema_version is not SchemaVersion,
+// before its fields are checked: another version's fields may mean other
+// things. A file without schema_version is read as version 1.
+func checkVersion(name string, root *yaml.Node) *Problem {
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if k, v := root.Content[i], root.Content[i+1]; k.Value == "schema_version" {
+			if v.Kind != yaml.ScalarNode || v.Value != strconv.Itoa(SchemaVersion) {
+				return &Problem{File: name, Line: v.Line, Field: "schema_version", Msg: fmt.Sprintf(
+					"is %s; this negsim reads scenario files of schema_version %d", quoteValue(v), SchemaVersion)}
+			}
+		}
+	}
+	return nil
 }
 
 // decodeNotes is decode with notes on nodes copied from an anchor, which

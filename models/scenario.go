@@ -4,9 +4,12 @@ import "go.yaml.in/yaml/v3"
 
 // Scenario is one negotiation: who takes part, over what, under which rules.
 type Scenario struct {
-	Name        string `yaml:"name"`
-	Description string `yaml:"description"`
-	Horizon     int    `yaml:"horizon"` // rounds; one round is one month in the default scenario
+	// SchemaVersion is the version of the file format (SchemaVersion);
+	// 0 when the file does not state it, which is read as 1.
+	SchemaVersion int    `yaml:"schema_version"`
+	Name          string `yaml:"name"`
+	Description   string `yaml:"description"`
+	Horizon       int    `yaml:"horizon"` // rounds; one round is one month in the default scenario
 	// DefaultVariant is the variant that single-replicate commands (negsim
 	// run, negsim scenario) show when none is asked for; empty means the
 	// base. Batches without --variant run the base and every variant.

@@ -46,6 +46,7 @@ func commands() []command {
 		{"validate", "check a scenario file and list every problem", runValidate},
 		{"scenario", "list a scenario's variants and every parameter with its provenance", runScenario},
 		{"report", "write one self-contained HTML page of a result directory, with a trace viewer", runReport},
+		{"schema", "print the JSON Schema of scenario or experiment files, for editors", runSchema},
 		{"completion", "print a shell completion script (bash, zsh, fish or powershell)", runCompletion},
 		{"help", "print the help of negsim or of a command", runHelp},
 		{"version", "print negsim's version (the module version or the git revision)", runVersion},

@@ -58,6 +58,8 @@ func newRoot(e *env, completing bool) *cobra.Command {
 			cmd.ValidArgsFunction = dirs
 		case "completion":
 			cmd.ValidArgsFunction = oneArg(cobra.FixedCompletions(shells, cobra.ShellCompDirectiveNoFileComp))
+		case "schema":
+			cmd.ValidArgsFunction = oneArg(cobra.FixedCompletions([]string{"scenario", "experiment"}, cobra.ShellCompDirectiveNoFileComp))
 		case "help":
 			cmd.ValidArgsFunction = oneArg(cobra.FixedCompletions(names, cobra.ShellCompDirectiveNoFileComp))
 		default:

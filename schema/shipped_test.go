@@ -1,0 +1,200 @@
+package schema_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.yaml.in/yaml/v3"
+
+	"github.com/negsim/negsim/experiment"
+	"github.com/negsim/negsim/models"
+)
+
+// The schemas as shipped in docs/schema (cmd/negsim's TestSchemaGolden keeps
+// them equal to what negsim schema prints).
+const (
+	scenarioSchema   = "../docs/schema/scenario.schema.json"
+	experimentSchema = "../docs/schema/experiment.schema.json"
+)
+
+func compile(t *testing.T, path string) *jsonschema.Schema {
+	t.Helper()
+	s, err := jsonschema.NewCompiler().Compile(path)
+	require.NoError(t, err, path)
+	return s
+}
+
+// instance turns a YAML tree into the values a JSON validator reads, as an
+// editor's YAML extension does: mapping keys as strings, numbers as numbers.
+func instance(n *yaml.Node) (any, error) {
+	switch n.Kind {
+	case yaml.DocumentNode:
+		return instance(n.Content[0])
+	case yaml.AliasNode:
+		return instance(n.Alias)
+	case yaml.MappingNode:
+		m := map[string]any{}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			v, err := instance(n.Content[i+1])
+			if err != nil {
+				return nil, err
+			}
+			m[n.Content[i].Value] = v
+		}
+		return m, nil
+	case yaml.SequenceNode:
+		l := []any{}
+		for _, c := range n.Content {
+			v, err := instance(c)
+			if err != nil {
+				return nil, err
+			}
+			l = append(l, v)
+		}
+		return l, nil
+	}
+	switch n.Tag {
+	case "!!null":
+		return nil, nil
+	case "!!bool":
+		return n.Value == "true", nil
+	case "!!int":
+		if v, err := strconv.ParseInt(n.Value, 0, 64); err == nil {
+			return v, nil
+		}
+		return strconv.ParseUint(n.Value, 0, 64)
+	case "!!float":
+		var f float64
+		err := n.Decode(&f)
+		return f, err
+	}
+	return n.Value, nil
+}
+
+func parseInstance(t *testing.T, data []byte) any {
+	t.Helper()
+	var doc yaml.Node
+	require.NoError(t, yaml.Unmarshal(data, &doc))
+	v, err := instance(&doc)
+	require.NoError(t, err)
+	return v
+}
+
+// shipped lists the shipped scenario and experiment files, with the schema
+// each must name in its first line.
+func shipped(t *testing.T) map[string]string {
+	t.Helper()
+	files := map[string]string{}
+	for pattern, schema := range map[string]string{
+		"../models/*.yaml":       scenarioSchema,
+		"../models/games/*.yaml": scenarioSchema,
+		"../experiments/*.yaml":  experimentSchema,
+	} {
+		m, err := filepath.Glob(pattern)
+		require.NoError(t, err)
+		require.NotEmpty(t, m, pattern)
+		for _, f := range m {
+			files[f] = schema
+		}
+	}
+	return files
+}
+
+// Every shipped scenario and experiment file validates against its schema,
+// loads, names its schema in a yaml-language-server modeline and states
+// schema_version 1.
+func TestShippedFilesValidate(t *testing.T) {
+	schemas := map[string]*jsonschema.Schema{scenarioSchema: compile(t, scenarioSchema), experimentSchema: compile(t, experimentSchema)}
+	for f, sc := range shipped(t) {
+		data, err := os.ReadFile(f)
+		require.NoError(t, err)
+		assert.NoError(t, schemas[sc].Validate(parseInstance(t, data)), f)
+		if sc == scenarioSchema {
+			_, err = models.Load(f)
+		} else {
+			_, err = experiment.Load(f)
+		}
+		assert.NoError(t, err, f)
+		if modelineExempt[filepath.ToSlash(f)] {
+			continue
+		}
+		rel, err := filepath.Rel(filepath.Dir(f), sc)
+		require.NoError(t, err)
+		first, _, _ := strings.Cut(string(data), "\n")
+		assert.Equal(t, "# yaml-language-server: $schema="+filepath.ToSlash(rel), first, f)
+		assert.Contains(t, "\n"+string(data), "\nschema_version: 1\n", f)
+	}
+}
+
+// modelineExempt lists shipped files that do not have their modeline yet.
+var modelineExempt = map[string]bool{
+	// The default scenario's hash is printed under every figure of
+	// results/, so its modeline lands with the next regeneration.
+	"../models/balkans_donbas.yaml": true,
+}
+
+// Type errors and unknown fields are refused by the schema and by the
+// loader alike. Each case replaces one line of a small valid file.
+func TestSchemaRefusesTypeErrors(t *testing.T) {
+	scenario, err := os.ReadFile("../experiment/testdata/mini.yaml")
+	require.NoError(t, err)
+	exp := []byte("name: e\nscenario: ../experiment/testdata/mini.yaml\nvariants: [base]\nn: 100\nseed: 3\nlevel: 0.9\nfigures: [variants]\n")
+	for _, c := range []struct {
+		what     string
+		file     []byte
+		old, new string
+	}{
+		{"scenario", scenario, "horizon: 12", "horizon: twelve"},
+		{"scenario", scenario, "horizon: 12", "horizon: 2.5"},
+		{"scenario", scenario, "horizon: 12", "horizon: [12]"},
+		{"scenario", scenario, "horizon: 12", "horizon: 12\nschema_version: 2"},
+		{"scenario", scenario, "horizon: 12", "horizon: 12\nhorizon_months: 12"},
+		{"scenario", scenario, "name: mini", "name: [a, b]"},
+		{"scenario", scenario, "label: Mediator", "label: {a: b}"},
+		{"scenario", scenario, "rule: probit", "rule: fuzzy"},
+		{"scenario", scenario, "rule: probit", "rule: 3"},
+		{"scenario", scenario, "power: {value: 2, assumption: stronger}", "power: {value: two, assumption: stronger}"},
+		{"scenario", scenario, "power: {value: 2, assumption: stronger}", "power: {uniform: [1, 2, 3], assumption: stronger}"},
+		{"scenario", scenario, "power: {value: 2, assumption: stronger}", "power: {value: 2, uniform: [1, 3], assumption: stronger}"},
+		{"scenario", scenario, "power: {value: 2, assumption: stronger}", "power: {value: 2, assumtion: stronger}"},
+		{"scenario", scenario, "power: {value: 2, assumption: stronger}", "power: [2]"},
+		{"scenario", scenario, "anchors: {0: none ceded, 100: all ceded}", "anchors: [none, all]"},
+		{"scenario", scenario, "anchors: {0: none ceded, 100: all ceded}", "anchors: {low: none ceded}"},
+		{"scenario", scenario, "example.txt: An example source", "example.txt: [An example source]"},
+		{"experiment", exp, "n: 100", "n: 1.5"},
+		{"experiment", exp, "n: 100", "n: many"},
+		{"experiment", exp, "seed: 3", "seed: -3"},
+		{"experiment", exp, "level: 0.9", "level: high"},
+		{"experiment", exp, "variants: [base]", "variants: 7"},
+		{"experiment", exp, "variants: [base]", "variants: some"},
+		{"experiment", exp, "figures: [variants]", "figures: [pie]"},
+		{"experiment", exp, "name: e", "name: e\nschema_version: 2"},
+		{"experiment", exp, "name: e", "name: e\nreplicates: 5"},
+		{"experiment", exp, "n: 100", "n: 100\nfixed: {param: a, value: 1}"},
+	} {
+		name := fmt.Sprintf("%s %s -> %s", c.what, c.old, c.new)
+		require.Equal(t, 1, strings.Count(string(c.file), c.old), name)
+		data := []byte(strings.Replace(string(c.file), c.old, c.new, 1))
+		path := scenarioSchema
+		if c.what == "experiment" {
+			path = experimentSchema
+		}
+		assert.Error(t, compile(t, path).Validate(parseInstance(t, data)), "the schema accepts %s", name)
+		if c.what == "scenario" {
+			_, err = models.Parse("test.yaml", data)
+		} else {
+			_, err = experiment.Parse("test.yaml", data)
+		}
+		assert.Error(t, err, "the loader accepts %s", name)
+	}
+	// The unmodified files are valid.
+	assert.NoError(t, compile(t, scenarioSchema).Validate(parseInstance(t, scenario)))
+	assert.NoError(t, compile(t, experimentSchema).Validate(parseInstance(t, exp)))
+}
