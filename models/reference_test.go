@@ -58,3 +58,32 @@ func TestReferenceProvenance(t *testing.T) {
 		})
 	}
 }
+
+// TestDurationsBeyondHorizon checks that a gate's delay and a block may
+// exceed the horizon (base's is 12 rounds), which means "not within it",
+// and stay non-negative and below MaxHorizon.
+func TestDurationsBeyondHorizon(t *testing.T) {
+	for _, c := range []struct {
+		name, old, new, want string
+	}{
+		{"delay beyond horizon", "mediator: m, signatories: [a]}", "mediator: m, signatories: [a], opens: {delay: {value: 50, assumption: long}}}", ""},
+		{"negative delay", "mediator: m, signatories: [a]}", "mediator: m, signatories: [a], opens: {delay: {value: -1, assumption: x}}}", "tables.tab.opens.delay: takes values in [-1, -1], allowed range is [0, 100000]"},
+		{"block beyond horizon", "field: reservation, shift: {value: -0.1, assumption: a}", "field: block, shift: {value: 50, assumption: long}", ""},
+		{"block too long", "field: reservation, shift: {value: -0.1, assumption: a}", "field: block, shift: {value: 200000, assumption: long}", "allowed range is [0, 100000]"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			doc := strings.Replace(base, c.old, c.new, 1)
+			require.NotEqual(t, base, doc)
+			if c.new != "" && strings.Contains(c.new, "field: block") {
+				doc = strings.Replace(doc, "actor: a, table: tab, field: block", "table: tab, field: block", 1)
+			}
+			_, err := models.Parse("t.yaml", []byte(doc))
+			if c.want == "" {
+				require.NoError(t, err)
+				return
+			}
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), c.want)
+		})
+	}
+}

@@ -470,7 +470,9 @@ func (v *validator) tables() {
 			for j := range t.Opens.After {
 				v.event(line, fmt.Sprintf("%s.opens.after[%d]", f, j), &t.Opens.After[j])
 			}
-			v.optParam(f+".opens.delay", t.Opens.Delay, 0, float64(s.Horizon), line)
+			// A delay beyond the horizon means the table does not open
+			// within it (a reference class may give such durations).
+			v.optParam(f+".opens.delay", t.Opens.Delay, 0, MaxHorizon, line)
 		}
 	}
 }
@@ -770,7 +772,7 @@ func (v *validator) linkages() {
 				lo, hi = -100, 100
 			case "block":
 				v.table(line, ef+".table", e.Table)
-				lo, hi = 0, float64(s.Horizon)
+				lo, hi = 0, MaxHorizon // beyond the horizon: blocked for the rest of it
 			default:
 				v.add(line, ef+".field", "is %q; allowed: %s", e.Field, strings.Join(EffectFields, ", "))
 				continue
