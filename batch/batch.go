@@ -6,14 +6,13 @@ import (
 	"fmt"
 	"io"
 	"runtime"
-	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/negsim/negsim/models"
+	"github.com/negsim/negsim/runner"
 	"github.com/negsim/negsim/sim"
 	"github.com/negsim/negsim/stats"
 )
@@ -21,9 +20,9 @@ import (
 // Defaults and fixed sizes.
 const (
 	// ChunkSize is the number of consecutive replicate indices a worker
-	// takes at a time; shards, checkpoints and interrupted runs count
-	// whole chunks.
-	ChunkSize = 1000
+	// takes at a time (runner.ChunkSize); shards, checkpoints and
+	// interrupted runs count whole chunks.
+	ChunkSize = runner.ChunkSize
 	// CheckEvery is the spacing, in replicates, of the precision
 	// checkpoints.
 	CheckEvery = 10000
@@ -74,10 +73,7 @@ type Config struct {
 
 // Fix pins the parameter at Path (as sim.Model.ParamNames spells it) to
 // Value.
-type Fix struct {
-	Path  string  `json:"path"`  // parameter name, e.g. "institutions.vote.pass"
-	Value float64 `json:"value"` // the value it takes in every replicate
-}
+type Fix = runner.Fix
 
 // Shard is part K (1-based) of a run split into N parts. The zero value
 // means the whole run.
@@ -137,37 +133,18 @@ func (cfg *Config) Check() error {
 
 // variant is one cell's compiled model and its place in the run.
 type variant struct {
-	name      string
-	m         *sim.Model
-	lo, hi    int // chunk range of this shard
-	nLo, nHi  int // replicate range
-	cell      Cell
-	stopped   atomic.Bool // by the precision rule
-	stoppedAt int
-	committed int // chunks committed, from lo
+	name     string
+	m        *sim.Model
+	nLo, nHi int // replicate range
+	cell     Cell
+	job      *runner.Job
 }
 
-// job is one chunk of one variant.
-type job struct {
-	seq   int // global order
-	v     int
-	chunk int
-}
-
-// chunkResult is the counts of one chunk, and its replicate rows.
-type chunkResult struct {
-	job
-	skipped bool
-	n       int
-	hist    []int64 // [outcome*horizon+round]
-	below   []int64 // [outcome]: successes accepted below a reservation
-	rows    []byte
-}
-
-// Run runs the batch described by cfg. If ctx is cancelled it stops, and
-// returns the counts of the chunks completed in order so far (the Result
-// has Complete false) together with an error wrapping ctx.Err(). The
-// replicates file, if any, is written atomically when Run returns.
+// Run runs the batch described by cfg on the runner. If ctx is cancelled it
+// stops, and returns the counts of the chunks completed in order so far
+// (the Result has Complete false) together with an error wrapping
+// ctx.Err(). The replicates file, if any, is written atomically when Run
+// returns.
 func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if err := cfg.Check(); err != nil {
 		return nil, fmt.Errorf("batch: %w", err)
@@ -195,14 +172,39 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 			return nil, err
 		}
 	}
-	r := &runner{cfg: &cfg, vs: vs, rw: rw}
-	r.run(ctx)
+	r := &run{cfg: &cfg, vs: vs}
+	jobs := make([]*runner.Job, len(vs))
+	index := map[*runner.Job]int{}
+	for vi, v := range vs {
+		j := v.job
+		if rw != nil {
+			j.Rows = func(b []byte, i int, res *sim.Result) []byte { return rw.appendRow(b, vi, i, res) }
+		}
+		jobs[vi], index[j] = j, vi
+	}
+	rc := runner.Config{Seed: cfg.Seed, Workers: cfg.Workers, Done: &r.done,
+		Commit: func(j *runner.Job, _ *runner.Counts, rows []byte) bool {
+			if rw != nil {
+				rw.write(rows)
+			}
+			return cfg.Precision > 0 && r.checkpoint(int(j.Counts.N)) && r.precise(&j.Counts)
+		}}
+	stop := r.progress()
+	runErr := runner.Run(ctx, jobs, rc)
+	stop()
+	for _, v := range vs {
+		v.cell.setCounts(&v.job.Counts)
+		v.cell.Stopped = v.job.Stopped
+	}
 	res := r.result(start)
 	if rw != nil {
 		if err := rw.close(); err != nil {
 			return nil, err
 		}
 		res.Manifest.Replicates = cfg.ReplicatesPath
+	}
+	if runErr != nil && ctx.Err() == nil {
+		return nil, runErr
 	}
 	if err := ctx.Err(); err != nil {
 		res.Manifest.Interrupted = true
@@ -236,25 +238,35 @@ func compileVariants(cfg *Config) ([]*variant, error) {
 			m = m.WithFixed(slot, f.Value, "fixed by the batch configuration")
 		}
 		v := &variant{name: name, m: m}
-		v.lo, v.hi = cfg.Shard.chunks(nc)
-		v.nLo, v.nHi = v.lo*ChunkSize, min(v.hi*ChunkSize, cfg.N)
-		v.cell = newCell(name, cfg.Label, cfg.Fixed, max(m.Horizon, 1), m.Outcomes)
+		lo, hi := cfg.Shard.chunks(nc)
+		v.nLo, v.nHi = lo*ChunkSize, min(hi*ChunkSize, cfg.N)
+		h := max(m.Horizon, 1)
+		v.cell = newCell(name, cfg.Label, cfg.Fixed, h, m.Outcomes)
+		v.cell.Lo, v.cell.Hi = v.nLo, v.nHi
+		out := make([]int, len(m.Outcomes))
+		for o := range out {
+			out[o] = o
+		}
+		v.job = &runner.Job{Stream: name, Model: m, Outcomes: out, Horizon: h, Lo: v.nLo, Hi: v.nHi,
+			Forecast: len(m.BDMTables()) > 0}
+		v.job.Init(m)
+		v.cell.Forecast = v.job.Counts.Forecast
+		var keys runner.Keys
+		v.cell.Key = keys.New(cfg.Scenario.SHA256(), cfg.Seed, name).Int(int64(cfg.N)).Model(m).Job(v.job).Sum()
 		vs = append(vs, v)
 	}
 	return vs, nil
 }
 
-// runner holds a run in progress.
-type runner struct {
+// run holds a run in progress.
+type run struct {
 	cfg  *Config
 	vs   []*variant
-	rw   *replicateWriter
 	done atomic.Int64 // replicates run, for progress
-	free chan *chunkResult
 }
 
 // total is the number of replicates this shard runs.
-func (r *runner) total() int64 {
+func (r *run) total() int64 {
 	var t int64
 	for _, v := range r.vs {
 		t += int64(v.nHi - v.nLo)
@@ -262,186 +274,27 @@ func (r *runner) total() int64 {
 	return t
 }
 
-func (r *runner) run(ctx context.Context) {
-	workers := r.cfg.Workers
-	// The window bounds the chunks in flight or waiting to commit in
-	// order: enough that a slow chunk does not idle the other workers,
-	// few enough that the replicate rows they hold stay small.
-	window := 2*workers + 4
-	r.free = make(chan *chunkResult, window)
-	for range window {
-		r.free <- &chunkResult{}
-	}
-	jobs := make(chan job)
-	results := make(chan *chunkResult, window)
-
-	// The dispatcher hands out chunks in order; a free chunkResult is its
-	// token, so at most window chunks are in flight or waiting to commit.
-	go func() {
-		defer close(jobs)
-		seq := 0
-		for vi, v := range r.vs {
-			for c := v.lo; c < v.hi; c++ {
-				if v.stopped.Load() {
-					break
-				}
-				select {
-				case <-ctx.Done():
-					return
-				case jobs <- job{seq: seq, v: vi, chunk: c}:
-					seq++
-				}
-			}
-		}
-	}()
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			w := worker{r: r, states: make([]*sim.State, len(r.vs))}
-			for {
-				// Take the token before the job, so that the job the
-				// committer waits for always has one.
-				cr := <-r.free
-				j, ok := <-jobs
-				if !ok {
-					r.free <- cr
-					return
-				}
-				w.runChunk(ctx, j, cr)
-				results <- cr
-			}
-		}()
-	}
-	go func() { wg.Wait(); close(results) }()
-
-	stop := r.progress()
-	defer stop()
-
-	// Commit chunk results in order; anything after a gap (an
-	// interruption) is dropped.
-	pending := map[int]*chunkResult{}
-	next := 0
-	broken := false
-	for cr := range results {
-		pending[cr.seq] = cr
-		for !broken {
-			c, ok := pending[next]
-			if !ok {
-				break
-			}
-			delete(pending, next)
-			next++
-			if c.skipped {
-				broken = ctx.Err() != nil
-			} else {
-				r.commit(c)
-			}
-			r.free <- c
-		}
-		if broken {
-			for k, c := range pending {
-				delete(pending, k)
-				r.free <- c
-			}
-		}
-	}
-}
-
-// commit adds a chunk's counts to its variant, writes its rows and applies
-// the precision rule.
-func (r *runner) commit(c *chunkResult) {
-	v := r.vs[c.v]
-	if v.stopped.Load() && c.chunk >= v.stoppedAt {
-		return
-	}
-	cell := &v.cell
-	h := cell.Horizon
-	cell.N += int64(c.n)
-	for o := range cell.Successes {
-		cell.BelowReservation[o] += c.below[o]
-		for k, n := range c.hist[o*h : (o+1)*h] {
-			cell.ByRound[o][k] += n
-			cell.Successes[o] += n
-		}
-	}
-	v.committed++
-	if r.rw != nil {
-		r.rw.write(c.rows)
-	}
-	if r.cfg.Precision > 0 && r.checkpoint(int(cell.N)) && r.precise(cell) {
-		v.stoppedAt = c.chunk + 1
-		v.stopped.Store(true)
-	}
-}
-
 // checkpoint reports whether the precision rule is checked after the first
 // k replicates: at MinN rounded up to a whole chunk, and at every multiple
 // of CheckEvery beyond it.
-func (r *runner) checkpoint(k int) bool {
+func (r *run) checkpoint(k int) bool {
 	first := (r.cfg.MinN + ChunkSize - 1) / ChunkSize * ChunkSize
 	return k == first || (k > first && k%CheckEvery == 0)
 }
 
 // precise reports whether every outcome's Wilson half-width is below the
 // precision target.
-func (r *runner) precise(c *Cell) bool {
-	for o := range c.Successes {
-		if stats.HalfWidth(int(c.Successes[o]), int(c.N), r.cfg.Level) >= r.cfg.Precision {
+func (r *run) precise(c *runner.Counts) bool {
+	for o := range c.Hist {
+		if stats.HalfWidth(int(c.Successes(o)), int(c.N), r.cfg.Level) >= r.cfg.Precision {
 			return false
 		}
 	}
 	return true
 }
 
-// worker is one goroutine's working memory.
-type worker struct {
-	r      *runner
-	states []*sim.State // per variant, made on first use
-}
-
-func (w *worker) runChunk(ctx context.Context, j job, cr *chunkResult) {
-	cr.job, cr.n, cr.skipped, cr.rows = j, 0, false, cr.rows[:0]
-	v := w.r.vs[j.v]
-	if ctx.Err() != nil || v.stopped.Load() {
-		cr.skipped = true
-		return
-	}
-	st := w.states[j.v]
-	if st == nil {
-		st = sim.NewState(v.m)
-		w.states[j.v] = st
-	}
-	h := v.cell.Horizon
-	cr.hist = slices.Grow(cr.hist[:0], len(v.cell.Outcomes)*h)[:len(v.cell.Outcomes)*h]
-	clear(cr.hist)
-	cr.below = slices.Grow(cr.below[:0], len(v.cell.Outcomes))[:len(v.cell.Outcomes)]
-	clear(cr.below)
-	lo, hi := j.chunk*ChunkSize, min((j.chunk+1)*ChunkSize, w.r.cfg.N)
-	seed, key := w.r.cfg.Seed, v.name
-	rw := w.r.rw
-	for i := lo; i < hi; i++ {
-		s1, s2 := sim.Stream(seed, key, uint64(i))
-		res := st.Run(s1, s2, nil)
-		for o, round := range res.OutcomeRound {
-			if round >= 0 {
-				cr.hist[o*h+min(round, h-1)]++
-				if res.BelowReservation[o] {
-					cr.below[o]++
-				}
-			}
-		}
-		if rw != nil {
-			cr.rows = rw.appendRow(cr.rows, j.v, i, res)
-		}
-	}
-	cr.n = hi - lo
-	w.r.done.Add(int64(cr.n))
-}
-
 // result assembles the Result of the run.
-func (r *runner) result(start time.Time) *Result {
+func (r *run) result(start time.Time) *Result {
 	cfg := r.cfg
 	res := &Result{Complete: true}
 	m := Manifest{
@@ -464,7 +317,7 @@ func (r *runner) result(start time.Time) *Result {
 		res.Cells = append(res.Cells, v.cell)
 		m.NDone[v.name] = v.cell.N
 		done := v.cell.N == int64(v.nHi-v.nLo)
-		if v.stopped.Load() {
+		if v.job.Stopped {
 			m.StoppedEarly[v.name] = true
 			done = true
 		} else if m.StoppedEarly != nil {

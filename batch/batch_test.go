@@ -18,7 +18,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/negsim/negsim/models"
-	"github.com/negsim/negsim/sim"
 	"github.com/negsim/negsim/stats"
 )
 
@@ -292,7 +291,7 @@ func TestConfigCheck(t *testing.T) {
 		{Config{Scenario: s, N: 1, Shard: Shard{1, 2}, Precision: 0.01}, "shards"},
 		{Config{Scenario: s, N: 1, Variants: []string{"nope"}}, "unknown variant"},
 		{Config{Scenario: s, N: 1, Variants: []string{"base", "base"}}, "twice"},
-		{Config{Scenario: s, N: 1, Fixed: []Fix{{"no.such.param", 1}}}, "no parameter"},
+		{Config{Scenario: s, N: 1, Fixed: []Fix{{Path: "no.such.param", Value: 1}}}, "no parameter"},
 	}
 	for i, tc := range cases {
 		_, err := Run(context.Background(), tc.cfg)
@@ -307,7 +306,7 @@ func TestConfigCheck(t *testing.T) {
 func TestFixed(t *testing.T) {
 	s := load(t, "testdata/coin.yaml")
 	res, err := Run(context.Background(), Config{Scenario: s, N: 3000, Seed: 1, Label: "pass=0",
-		Fixed: []Fix{{"institutions.vote.pass", 0}}})
+		Fixed: []Fix{{Path: "institutions.vote.pass", Value: 0}}})
 	require.NoError(t, err)
 	assert.Zero(t, res.Cells[0].Successes[0], "a referendum that never passes")
 	assert.Equal(t, "pass=0", res.Cells[0].Label)
@@ -364,7 +363,7 @@ func TestBelowReservation(t *testing.T) {
 // no below-reservation share: empty fields in summary.csv, "-" in the table.
 func TestBelowShareNoSuccesses(t *testing.T) {
 	res, err := Run(context.Background(), Config{Scenario: load(t, "testdata/coin.yaml"), N: 1000, Seed: 1,
-		Fixed: []Fix{{"institutions.vote.pass", 0}}})
+		Fixed: []Fix{{Path: "institutions.vote.pass", Value: 0}}})
 	require.NoError(t, err)
 	share, lo, hi := res.Cells[0].BelowShare(0, 0.95)
 	assert.True(t, math.IsNaN(share) && math.IsNaN(lo) && math.IsNaN(hi))
@@ -374,21 +373,6 @@ func TestBelowShareNoSuccesses(t *testing.T) {
 	buf.Reset()
 	require.NoError(t, res.PrintSummary(&buf))
 	assert.True(t, strings.HasSuffix(buf.String(), "  -\n"), buf.String())
-}
-
-// TestChunkAllocs checks that running a chunk of replicates, once the
-// worker's state and buffers exist, allocates nothing per replicate.
-func TestChunkAllocs(t *testing.T) {
-	cfg := Config{Scenario: mini(t), Variants: []string{"base"}, N: 2 * ChunkSize, Seed: 3, Workers: 1, Level: DefaultLevel}
-	vs, err := compileVariants(&cfg)
-	require.NoError(t, err)
-	r := &runner{cfg: &cfg, vs: vs}
-	w := worker{r: r, states: make([]*sim.State, len(vs))}
-	cr := &chunkResult{}
-	ctx := context.Background()
-	w.runChunk(ctx, job{v: 0, chunk: 0}, cr)
-	allocs := testing.AllocsPerRun(5, func() { w.runChunk(ctx, job{v: 0, chunk: 1}, cr) })
-	assert.Zero(t, allocs, "allocations per chunk of %d replicates", ChunkSize)
 }
 
 // /dev/null is a character device but not a terminal: progress there is the

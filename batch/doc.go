@@ -2,7 +2,8 @@
 // into outcome probabilities with confidence intervals.
 //
 // Run spreads the replicates of each variant over worker goroutines in
-// chunks of ChunkSize consecutive indices. Replicate i of variant v always
+// chunks of ChunkSize consecutive indices, on the runner that negsim
+// experiment uses too (package runner). Replicate i of variant v always
 // draws from sim.Stream(seed, v, i), and chunk results are integer counts
 // folded into the running totals strictly in chunk order, so every result,
 // file and early stop is the same for any number of workers. Memory does not
@@ -14,7 +15,7 @@
 //
 // A run can be split into shards (Shard): shard K of N takes a contiguous
 // block of every variant's chunks. Each run directory holds counts.json, the
-// raw integer counts, so that Merge can add shards exactly and write the same
+// raw integer counts in the runner's format (runner.Format), so that Merge can add shards exactly and write the same
 // summary.csv and byround.csv, byte for byte, as an unsharded run.
 //
 // Each cell also counts, per outcome, the replicates whose agreement was

@@ -151,27 +151,35 @@ func TestMergeBelowReservation(t *testing.T) {
 	assert.Positive(t, merged.Cells[1].BelowReservation[0])
 }
 
-// TestReadCountsOldFormat checks that counts.json of format 1, which has no
-// below-reservation counts, is refused with a message saying to rerun, and
-// that a below-reservation count above the successes is refused.
+// TestReadCountsOldFormat checks that counts.json of an earlier format
+// (1: no below-reservation counts; 2: no cache keys, the batch's own
+// layout) is refused with a message saying to rerun, and that a
+// below-reservation count above the successes is refused.
 func TestReadCountsOldFormat(t *testing.T) {
 	dir := runDir(t, Config{Scenario: mini(t), N: 1000, Seed: 1, Workers: 1})
 	path := filepath.Join(dir, CountsFile)
 	var cf map[string]any
 	require.NoError(t, json.Unmarshal(read(t, path), &cf))
-	cf["format"] = "negsim-counts/1"
-	b, err := json.Marshal(cf)
-	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(path, b, 0o644))
-	_, err = ReadCounts(path)
-	require.ErrorContains(t, err, "older negsim without below-reservation counts; rerun")
-	_, err = Merge([]string{dir})
-	require.ErrorContains(t, err, "rerun")
+	for _, old := range []string{"negsim-counts/1", "negsim-counts/2"} {
+		cf["format"] = old
+		b, err := json.Marshal(cf)
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(path, b, 0o644))
+		_, err = ReadCounts(path)
+		require.ErrorContains(t, err, "earlier formats cannot be read: rerun")
+		_, err = Merge([]string{dir})
+		require.ErrorContains(t, err, "rerun")
+	}
 
 	cf["format"] = CountsFormat
 	cell := cf["cells"].([]any)[0].(map[string]any)
-	cell["below_reservation"].([]any)[0] = cell["successes"].([]any)[0].(float64) + 1
-	b, err = json.Marshal(cf)
+	counts := cell["counts"].(map[string]any)
+	var successes float64
+	for _, k := range counts["hist"].([]any)[0].([]any) {
+		successes += k.(float64)
+	}
+	counts["below_reservation"].([]any)[0] = successes + 1
+	b, err := json.Marshal(cf)
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(path, b, 0o644))
 	_, err = ReadCounts(path)

@@ -21,7 +21,7 @@ func isTerminal(w io.Writer) bool {
 // progress reports the run's progress on cfg.Progress until the returned
 // function is called: a bar redrawn in place on a terminal, otherwise a
 // line every two seconds.
-func (r *runner) progress() (stop func()) {
+func (r *run) progress() (stop func()) {
 	w := r.cfg.Progress
 	if w == nil || r.cfg.Quiet {
 		return func() {}

@@ -7,12 +7,14 @@ import (
 	"io"
 	"math"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"text/tabwriter"
 	"time"
 
 	"github.com/negsim/negsim/atomicfile"
 	"github.com/negsim/negsim/limitread"
+	"github.com/negsim/negsim/runner"
 	"github.com/negsim/negsim/stats"
 )
 
@@ -24,12 +26,10 @@ const (
 	ManifestFile = "manifest.json"
 )
 
-// CountsFormat identifies the layout of counts.json. Format 2 added
-// Cell.BelowReservation; files of format 1 cannot be read, since their
-// below-reservation counts are unknown (reading them as zeros would report
-// that no agreement was signed below a reservation), and the batch must be
-// rerun.
-const CountsFormat = "negsim-counts/2"
+// CountsFormat identifies the layout of counts.json: the runner's one
+// counts format (runner.Format), shared with experiments. Files of earlier
+// formats cannot be read, and the batch must be rerun.
+const CountsFormat = runner.Format
 
 // Cell is the raw integer counts of one variant (and, in sweeps, one point)
 // of a run. Cells add exactly: the counts of two disjoint sets of replicates
@@ -58,6 +58,40 @@ type Cell struct {
 	// utility below its reservation, that is, by decision noise alone
 	// (sim.Result.BelowReservation); at most Successes[o].
 	BelowReservation []int64 `json:"below_reservation"`
+	// Forecast holds, for a variant with bdm tables, each table's BDM
+	// forecast by round (runner.Forecast).
+	Forecast []runner.Forecast `json:"forecast,omitempty"`
+	// Key is the cell's cache key (runner.Keys), Lo and Hi the replicates
+	// the run covers, and Stopped whether the precision rule stopped it.
+	Key     string `json:"-"`
+	Lo, Hi  int    `json:"-"`
+	Stopped bool   `json:"-"`
+}
+
+// setCounts sets c's counts from the runner's.
+func (c *Cell) setCounts(k *runner.Counts) {
+	c.N = k.N
+	for o := range c.Outcomes {
+		c.ByRound[o] = slices.Clone(k.Hist[o])
+		c.Successes[o] = k.Successes(o)
+		c.BelowReservation[o] = k.Below[o]
+	}
+	c.Forecast = k.Forecast
+}
+
+// runnerCell returns c as a cell of a counts file.
+func (c *Cell) runnerCell() runner.Cell {
+	return runner.Cell{Key: c.Key, Desc: c.name(), Variant: c.Variant, Label: c.Label, Fixed: c.Fixed, Outcomes: c.Outcomes,
+		Horizon: c.Horizon, Lo: c.Lo, Hi: c.Hi, Stopped: c.Stopped,
+		Counts: runner.Counts{N: c.N, Hist: c.ByRound, Below: c.BelowReservation, Forecast: c.Forecast}}
+}
+
+// fromRunnerCell returns the batch cell of a counts file's cell.
+func fromRunnerCell(rc *runner.Cell) Cell {
+	c := newCell(rc.Variant, rc.Label, rc.Fixed, rc.Horizon, rc.Outcomes)
+	c.Key, c.Lo, c.Hi, c.Stopped = rc.Key, rc.Lo, rc.Hi, rc.Stopped
+	c.setCounts(&rc.Counts)
+	return c
 }
 
 // newCell returns an empty cell.
@@ -94,6 +128,21 @@ func (c *Cell) Add(o *Cell) error {
 			return fmt.Errorf("cell %s: outcome %d is %q, expected %q", c.name(), i, o.Outcomes[i], c.Outcomes[i])
 		}
 	}
+	if len(c.Forecast) != len(o.Forecast) {
+		return fmt.Errorf("cell %s: forecasts of %d tables, expected %d", c.name(), len(o.Forecast), len(c.Forecast))
+	}
+	if c.Forecast != nil {
+		a, b := runner.Counts{Forecast: c.Forecast}, runner.Counts{Forecast: o.Forecast}
+		if err := a.Add(&b); err != nil {
+			return fmt.Errorf("cell %s: %w", c.name(), err)
+		}
+	}
+	if c.N == 0 && c.Key == "" {
+		c.Key, c.Lo, c.Hi = o.Key, o.Lo, o.Hi
+	} else if o.Key != c.Key {
+		return fmt.Errorf("cell %s: cache key %s, expected %s: made from another scenario, seed, N or negsim model", c.name(), o.Key, c.Key)
+	}
+	c.Lo, c.Hi = min(c.Lo, o.Lo), max(c.Hi, o.Hi)
 	c.N += o.N
 	for i := range c.Successes {
 		c.Successes[i] += o.Successes[i]
@@ -433,14 +482,25 @@ func (r *Result) WriteByRound(w io.Writer) error {
 	return cw.Error()
 }
 
-// countsFile is the layout of counts.json.
-type countsFile struct {
-	Format string `json:"format"`
-	Cells  []Cell `json:"cells"`
+// countsFile returns the counts of r as a counts file.
+func (r *Result) countsFile() *runner.File {
+	f := &runner.File{Format: runner.Format, Complete: r.Complete}
+	if r.Manifest.Shard != nil {
+		f.Shard = r.Manifest.Shard.String()
+	}
+	for i := range r.Cells {
+		f.Cells = append(f.Cells, r.Cells[i].runnerCell())
+	}
+	return f
 }
 
 func (r *Result) writeCounts(w io.Writer) error {
-	return writeJSON(w, countsFile{Format: CountsFormat, Cells: r.Cells})
+	b, err := r.countsFile().Marshal()
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(b)
+	return err
 }
 
 // MaxCountsSize bounds the counts.json and manifest.json files merge
@@ -453,26 +513,19 @@ const MaxN = 1 << 40
 
 // ReadCounts reads the cells of a counts.json file.
 func ReadCounts(path string) ([]Cell, error) {
-	b, err := limitread.ReadFile(path, MaxCountsSize)
+	f, err := runner.ReadFile(path, MaxCountsSize)
 	if err != nil {
 		return nil, err
 	}
-	var cf countsFile
-	if err := json.Unmarshal(b, &cf); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if cf.Format == "negsim-counts/1" {
-		return nil, fmt.Errorf("%s: format is %q, written by an older negsim without below-reservation counts; rerun the batch (or every shard) with this version", path, cf.Format)
-	}
-	if cf.Format != CountsFormat {
-		return nil, fmt.Errorf("%s: format is %q, expected %q", path, cf.Format, CountsFormat)
-	}
-	for i := range cf.Cells {
-		if err := cf.Cells[i].check(); err != nil {
+	var cells []Cell
+	for i := range f.Cells {
+		c := fromRunnerCell(&f.Cells[i])
+		if err := c.check(); err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
+		cells = append(cells, c)
 	}
-	return cf.Cells, nil
+	return cells, nil
 }
 
 // ReadManifest reads a manifest.json file.

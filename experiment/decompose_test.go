@@ -64,7 +64,7 @@ func runDecompose(t *testing.T, spec string, shards int) ([]decRow, string) {
 			if err := Run(ctx, q, Options{Workers: 2, Shard: k, Shards: shards}); err != nil {
 				t.Fatal(err)
 			}
-			if err := WriteShard(q, dir, k, shards); err != nil {
+			if err := SaveCounts(q, dir); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -44,7 +44,7 @@ func runSpec(t *testing.T, spec string, shards int) string {
 			if err := Run(ctx, q, Options{Workers: 2, Shard: k, Shards: shards}); err != nil {
 				t.Fatal(err)
 			}
-			if err := WriteShard(q, dir, k, shards); err != nil {
+			if err := SaveCounts(q, dir); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -322,32 +322,9 @@ design:
 	}
 }
 
-// TestCountBinsAllocatesNothing checks the binned tally of one replicate,
-// run for every replicate of a binned cell.
-func TestCountBinsAllocatesNothing(t *testing.T) {
-	s, err := Parse("testdata/design-experiment.yaml", []byte("name: b\nscenario: gap.yaml\nvariants: [base]\nn: 10\nbinned: {bins: 4}\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := NewPlan(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := Run(context.Background(), p, Options{Workers: 1}); err != nil {
-		t.Fatal(err)
-	}
-	j := p.jobs[p.main[0]]
-	st := newStateFor(j)
-	res := st.Run(1, 2, nil)
-	c := j.newCounts(len(p.Outcomes), p.Horizon)
-	if a := testing.AllocsPerRun(100, func() { countBins(j, res, &c, p.Horizon) }); a != 0 {
-		t.Errorf("countBins: %v allocations", a)
-	}
-}
-
 // newStateFor returns a state for j's model (tests).
 func newStateFor(j *job) *sim.State {
-	m := j.m
+	m := j.Model
 	if m == nil {
 		var mc modelCache
 		m = mc.get(j.lazy)

@@ -33,7 +33,7 @@ func (p *Plan) pointValue(c *Counts, o int, metric string) float64 {
 		return 0
 	}
 	if metric == metricP {
-		return float64(c.successes(o)) / float64(c.N)
+		return float64(c.Successes(o)) / float64(c.N)
 	}
 	var s, hits int64
 	for r, v := range c.Hist[o] {
@@ -53,14 +53,14 @@ func (p *Plan) designRows() [][]string {
 	head = append(head, "outcome", "successes", "n", "p", "ci_low", "ci_high", "round")
 	rows := [][]string{head}
 	for i, pt := range dp.points {
-		c := &p.jobs[pt.job].counts
+		c := &p.jobs[pt.job].Counts
 		lead := []string{strconv.Itoa(i), pt.block, pt.moved}
 		for _, v := range pt.values {
 			lead = append(lead, fx(v))
 		}
 		for o, name := range p.Outcomes {
 			row := append(append([]string(nil), lead...), name)
-			row = append(row, p.estimate(c.successes(o), c.N)...)
+			row = append(row, p.estimate(c.Successes(o), c.N)...)
 			rows = append(rows, append(row, strconv.FormatFloat(p.pointValue(c, o, metricRound), 'f', 4, 64)))
 		}
 	}
@@ -72,7 +72,7 @@ func (p *Plan) values(o int, metric string) []float64 {
 	dp := p.design
 	y := make([]float64, len(dp.points))
 	for i, pt := range dp.points {
-		y[i] = p.pointValue(&p.jobs[pt.job].counts, o, metric)
+		y[i] = p.pointValue(&p.jobs[pt.job].Counts, o, metric)
 	}
 	return y
 }
@@ -146,7 +146,7 @@ func (p *Plan) binnedRows() [][]string {
 	n := make([]int64, B)
 	sum, sq := make([]float64, B), make([]float64, B)
 	for li, label := range p.Labels {
-		c := &p.jobs[p.main[li]].counts
+		c := &p.jobs[p.main[li]].Counts
 		for k, param := range bp.params {
 			minN := int64(-1)
 			for b := range B {

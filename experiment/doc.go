@@ -44,11 +44,13 @@
 // Load parses a file and its includes and reports every problem with its
 // file, line, field and the allowed values; NewPlan checks it against the
 // scenario (variant, reading, outcome and parameter names) and lays out one
-// job per cell. Run runs the jobs and keeps integer counts; WriteFiles
-// writes the CSV tables that package figures reads, and manifest.json; Draw
-// draws the figures. WriteShard and MergeShards split a run across machines
-// and merge it exactly; SaveProgress and LoadProgress interrupt and resume
-// one.
+// job per cell. Prepare gives every cell its cache key; LoadCounts takes
+// the cells already counted from the counts file; Run runs the rest on the
+// runner (package runner, shared with negsim batch) and keeps integer
+// counts; SaveCounts writes the counts file; WriteFiles writes the CSV
+// tables that package figures reads, and manifest.json; Draw draws the
+// figures. Shards (Options.Shard) and MergeShards split a run across
+// machines and merge it exactly.
 //
 // A decomposition (decompose) explains the gap between two readings of a
 // variant, V+from and V+to, parameter by parameter. It matches the two
@@ -167,18 +169,28 @@
 // indices only: interactions, which Sobol's total index measures, are out
 // of its reach.
 //
-// # Interrupting and resuming
+// # The cell cache, interrupting and continuing
 //
-// negsim experiment stops on Ctrl-C or SIGTERM after the chunks in
-// flight, writes progress.json (progress-K-of-N.json for shard K of N)
-// with every cell's integer counts and the chunks they come from, marked
-// complete: false with replicates_done and replicates_total, and exits
-// 130. negsim experiment FILE -o DIR --resume checks that the file belongs
-// to the same experiment file (its SHA-256), scenario, seed and shard,
-// runs only the chunks missing and writes files byte-identical to an
-// uninterrupted run's (the manifest records the command without
-// --resume); the progress file is removed once the run completes.
+// Every cell has a key: the SHA-256 of everything that determines its
+// counts (runner.ModelVersion, the scenario's hash, the seed, the chunk
+// size, the stream key, N, the compiled model's horizon, outcomes, tables
+// and every parameter's distribution with the pins, the reported outcomes,
+// the checkpoints, the paired and decomposition models, binned parameters,
+// the forecast, and a design point's values). The counts file, counts.json
+// (counts-K-of-N.json for shard K of N) in the runner's format, holds every
+// cell's counts with its key and replicate range. negsim experiment FILE -o
+// DIR reads it first and takes every cell whose key and range are
+// unchanged, whole or the exact prefix an interrupted run counted, and runs
+// only the missing cells and chunks; --force ignores it. A change to the
+// file or the scenario thus reruns only the cells it touches.
 //
+// On Ctrl-C or SIGTERM negsim experiment stops after the chunks in flight,
+// commits those finished in dispatch order up to the first gap, writes the
+// counts file marked complete: false, and exits 130; the same command
+// continues it, to files byte-identical to an uninterrupted run's. The
+// counts file is also saved every 30 s while running, so that a killed run
+// loses little.
+
 // Every replicate draws its numbers from sim.Stream(seed, label, i), the
 // label naming the cell's variant (the points of a sweep or a design and
 // the cells of a sensitivity analysis share their variant's streams), so results depend

@@ -8,7 +8,7 @@ func (p *Plan) Done() int64 {
 		n += ip.Done()
 	}
 	for _, j := range p.jobs {
-		n += j.counts.N
+		n += j.Counts.N
 	}
 	return n
 }

@@ -46,7 +46,7 @@ figures: [difference]
 				if err := Run(ctx, p, Options{Workers: 2, Shard: k, Shards: shards}); err != nil {
 					t.Fatal(err)
 				}
-				if err := WriteShard(p, dir, k, shards); err != nil {
+				if err := SaveCounts(p, dir); err != nil {
 					t.Fatal(err)
 				}
 			}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/negsim/negsim/models"
+	"github.com/negsim/negsim/runner"
 	"github.com/negsim/negsim/sim"
 )
 
@@ -39,10 +40,14 @@ type Plan struct {
 
 	Includes []*Plan
 
-	// resumed is set by LoadProgress: the next Run keeps the counts and
-	// runs only the tasks not yet done.
-	resumed bool
-	// onTask, when set (by tests), is called after each task completes.
+	// shard is the shard the jobs are laid out for (prepare), and keyed
+	// whether their cache keys are computed.
+	shard    [2]int
+	prepared bool
+	// cached counts the replicates taken from a counts file (LoadCounts).
+	cached int64
+	// onTask, when set (by tests), is called after each chunk is
+	// committed.
 	onTask func()
 }
 
@@ -87,75 +92,27 @@ const (
 	decPairParam0
 )
 
-// job is one cell: a compiled model run for n replicates under key.
+// job is one cell: a compiled model run for n replicates under its stream
+// key, on the runner (runner.Job holds what the runner needs and the
+// counts).
 type job struct {
-	key         string
-	desc        string // what the cell is, for progress and shard files
-	m           *sim.Model
-	n           int
-	checkpoints []int
-	outcomes    []int // model outcome index of each reported outcome, -1 if absent
-	// pair, when set, is run on the same stream as m, replicate by
-	// replicate, and counts.Joint cross-classifies the two runs.
-	pair         *sim.Model
-	pairOutcomes []int
-	// multi, when set, are further models run on the same streams as m,
-	// replicate by replicate; model 0 is m and model k+1 is multi[k].
-	// counts.Multi cross-classifies each pair of models in multiPairs, and
-	// counts.WSum and WSumSq add up, per outcome, the weighted count
-	// Σ_k weights[k]·1{model k reached the outcome} of each replicate and its
-	// square.
-	multi         []*sim.Model
-	multiOutcomes [][]int
-	multiPairs    [][2]int
-	weights       []int64
+	runner.Job
+	desc string // what the cell is, for progress and counts files
+	n    int
 	// lazy, when set, builds the job's model in the worker that runs it
-	// (m is nil): a design point.
+	// (Model is nil): a design point.
 	lazy *lazyModel
 	// bins, when set, bins the job's sampled parameters (a binned
-	// analysis): counts.Bin* tally each parameter's bins.
+	// analysis).
 	bins *binPlan
-
-	counts Counts
-	// done marks the tasks (by their first replicate) whose counts are in
-	// counts: all of them after Run, a part after an interruption.
-	done map[int]bool
+	// forecast asks for the BDM forecast by round (forecast.csv).
+	forecast bool
+	// key is the cell's cache key (prepare).
+	key string
 }
 
 // Counts are one job's integer tallies; they merge by addition.
-type Counts struct {
-	// N is the number of replicates run.
-	N int64 `json:"n"`
-	// Hist[o][r] counts replicates in which outcome o was reached in round r.
-	Hist [][]int64 `json:"hist"`
-	// Buckets[b][o] counts replicates i with exactly b checkpoints ≤ i in
-	// which outcome o was reached: summing buckets 0…j gives the count among
-	// the first checkpoints[j] replicates.
-	Buckets [][]int64 `json:"buckets,omitempty"`
-	// Joint[o] = {both, only m, only pair} counts outcome o in a paired
-	// job's replicates (neither = N minus their sum).
-	Joint [][3]int64 `json:"joint,omitempty"`
-	// Multi[k][o] = {both, only the first, only the second} counts outcome o
-	// for the k-th pair of models of a multi-model job.
-	Multi [][][3]int64 `json:"multi,omitempty"`
-	// WSum[o] and WSumSq[o] add up a multi-model job's weighted count of
-	// outcome o in each replicate, and its square: integers, so that shards
-	// merge exactly.
-	WSum   []int64 `json:"wsum,omitempty"`
-	WSumSq []int64 `json:"wsum_sq,omitempty"`
-	// Below[o] counts replicates in which outcome o was reached through an
-	// agreement a signatory accepted below its reservation
-	// (sim.Result.BelowReservation).
-	Below []int64 `json:"below_reservation"`
-	// BinN[k][b] counts replicates whose k-th binned parameter fell in
-	// bin b; BinHits[k][b][o] those of them reaching outcome o, and
-	// BinRound and BinRoundSq add up the round each reached it in (the
-	// horizon when it did not) and its square.
-	BinN       [][]int64   `json:"bin_n,omitempty"`
-	BinHits    [][][]int64 `json:"bin_hits,omitempty"`
-	BinRound   [][][]int64 `json:"bin_round,omitempty"`
-	BinRoundSq [][][]int64 `json:"bin_round_sq,omitempty"`
-}
+type Counts = runner.Counts
 
 // NewPlan checks spec against its scenario and lays out its jobs. Problems
 // name the experiment file's lines.
@@ -268,7 +225,7 @@ func (pl *planner) slot(m *sim.Model, a Axis, field string) int {
 }
 
 func (pl *planner) newJob(key, desc string, m *sim.Model, n int) int {
-	pl.p.jobs = append(pl.p.jobs, &job{key: key, desc: desc, m: m, n: n})
+	pl.p.jobs = append(pl.p.jobs, &job{Job: runner.Job{Stream: key, Model: m}, desc: desc, n: n})
 	return len(pl.p.jobs) - 1
 }
 
@@ -346,7 +303,7 @@ func (pl *planner) plan() {
 		n := spec.N
 		j := pl.newJob(v.Label, v.Label, models[i], n)
 		if i == 0 {
-			p.jobs[j].checkpoints = spec.Convergence
+			p.jobs[j].Checkpoints = spec.Convergence
 		}
 		p.main = append(p.main, j)
 	}
@@ -413,8 +370,8 @@ func (pl *planner) plan() {
 			// Both models run on A's streams, so that each replicate's
 			// draws are shared and only the policy differs.
 			ja, jb := p.jobs[p.main[indexOf(p.Labels, d.A)]], p.jobs[p.main[indexOf(p.Labels, d.B)]]
-			j := pl.newJob(d.A, d.A+" vs "+d.B+" (paired)", ja.m, spec.N)
-			p.jobs[j].pair = jb.m
+			j := pl.newJob(d.A, d.A+" vs "+d.B+" (paired)", ja.Model, spec.N)
+			p.jobs[j].Pair = jb.Model
 			p.pairs[i] = j
 		}
 	}
@@ -587,15 +544,15 @@ func (pl *planner) decompose(d *Decompose) {
 	// are shared as far as the models' parameters allow (sim.WithParam).
 	j := pl.newJob(from, fmt.Sprintf("decomposition %s -> %s (paired, %d parameters)", from, to, len(dp.params)), mf, n)
 	jb := p.jobs[j]
-	jb.multi = append([]*sim.Model{mt, joint}, oat...)
-	jb.multiPairs = [][2]int{decPairTotal: {decTo, decFrom}, decPairJoint: {decJoint, decFrom}, decPairStructure: {decTo, decJoint}}
+	jb.Multi = append([]*sim.Model{mt, joint}, oat...)
+	jb.MultiPairs = [][2]int{decPairTotal: {decTo, decFrom}, decPairJoint: {decJoint, decFrom}, decPairStructure: {decTo, decJoint}}
 	// The interaction residual of a replicate, as a weighted count:
 	// (to − from) − Σ_k (param k − from) = to + (K−1)·from − Σ_k param k.
 	k := int64(len(oat))
-	jb.weights = []int64{decFrom: k - 1, decTo: 1, decJoint: 0}
+	jb.Weights = []int64{decFrom: k - 1, decTo: 1, decJoint: 0}
 	for i := range oat {
-		jb.multiPairs = append(jb.multiPairs, [2]int{decParam0 + i, decFrom})
-		jb.weights = append(jb.weights, -1)
+		jb.MultiPairs = append(jb.MultiPairs, [2]int{decParam0 + i, decFrom})
+		jb.Weights = append(jb.Weights, -1)
 	}
 	dp.job = j
 	p.dec = dp

@@ -47,7 +47,7 @@ figures: [variants, byround, sweep, tornado, convergence, difference]
 		if err := Run(ctx, p, Options{Workers: 3, Shard: k, Shards: 3}); err != nil {
 			t.Fatal(err)
 		}
-		if err := WriteShard(p, sharded, k, 3); err != nil {
+		if err := SaveCounts(p, sharded); err != nil {
 			t.Fatal(err)
 		}
 	}

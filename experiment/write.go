@@ -152,7 +152,7 @@ func (p *Plan) manifest(command string) []byte {
 		m.Outcomes = nil
 	}
 	for _, j := range p.jobs {
-		m.Replicates += j.counts.N
+		m.Replicates += j.Counts.N
 	}
 	if dp := p.design; dp != nil {
 		m.Design, m.DesignSeed, m.DesignPoints = dp.d.Type, dp.d.Seed, len(dp.points)
@@ -183,15 +183,6 @@ func fx(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 
 func fi(x int64) string { return strconv.FormatInt(x, 10) }
 
-// successes returns the count of replicates reaching outcome o.
-func (c *Counts) successes(o int) int64 {
-	var s int64
-	for _, v := range c.Hist[o] {
-		s += v
-	}
-	return s
-}
-
 // estimate returns successes, n, p and the Wilson interval as CSV fields.
 func (p *Plan) estimate(x, n int64) []string {
 	lo, hi := stats.Wilson(int(x), int(n), p.Spec.Level)
@@ -209,9 +200,9 @@ func (p *Plan) summary() [][]string {
 	head := append([]string{"variant", "outcome", "successes", "n", "p", "ci_low", "ci_high", "mean_round", "median_round"}, batch.BelowColumns...)
 	rows := [][]string{head}
 	for li, label := range p.Labels {
-		c := &p.jobs[p.main[li]].counts
+		c := &p.jobs[p.main[li]].Counts
 		for o, name := range p.Outcomes {
-			x := c.successes(o)
+			x := c.Successes(o)
 			mean, median := "", ""
 			below := []string{fi(c.Below[o]), "", "", ""}
 			if x > 0 {
@@ -229,7 +220,7 @@ func (p *Plan) summary() [][]string {
 func (p *Plan) byRound() [][]string {
 	rows := [][]string{{"variant", "outcome", "round", "successes", "n", "p", "ci_low", "ci_high"}}
 	for li, label := range p.Labels {
-		c := &p.jobs[p.main[li]].counts
+		c := &p.jobs[p.main[li]].Counts
 		for o, name := range p.Outcomes {
 			var acc int64
 			for r := range p.Horizon {
@@ -246,9 +237,9 @@ func (p *Plan) sweepRows() [][]string {
 	a := p.Spec.Sweep
 	for li, label := range p.Labels {
 		for xi, x := range a.Values {
-			c := &p.jobs[p.sweep[li][xi]].counts
+			c := &p.jobs[p.sweep[li][xi]].Counts
 			for o, name := range p.Outcomes {
-				rows = append(rows, append([]string{label, a.Name(), fx(x), name}, p.estimate(c.successes(o), c.N)...))
+				rows = append(rows, append([]string{label, a.Name(), fx(x), name}, p.estimate(c.Successes(o), c.N)...))
 			}
 		}
 	}
@@ -261,9 +252,9 @@ func (p *Plan) heatRows() [][]string {
 	for li, label := range p.Labels {
 		for xi, x := range g[0].Values {
 			for yi, y := range g[1].Values {
-				c := &p.jobs[p.heat[li][xi][yi]].counts
+				c := &p.jobs[p.heat[li][xi][yi]].Counts
 				for o, name := range p.Outcomes {
-					rows = append(rows, append([]string{label, g[0].Name(), fx(x), g[1].Name(), fx(y), name}, p.estimate(c.successes(o), c.N)...))
+					rows = append(rows, append([]string{label, g[0].Name(), fx(x), g[1].Name(), fx(y), name}, p.estimate(c.Successes(o), c.N)...))
 				}
 			}
 		}
@@ -275,11 +266,11 @@ func (p *Plan) sensRows() [][]string {
 	rows := [][]string{{"parameter", "outcome", "low", "high", "p_low", "ci_low_low", "ci_low_high", "p_high", "ci_high_low", "ci_high_high", "p_base"}}
 	s := p.sens
 	o := s.outcome
-	base := &p.jobs[s.base].counts
-	pb := p.estimate(base.successes(o), base.N)[2]
+	base := &p.jobs[s.base].Counts
+	pb := p.estimate(base.Successes(o), base.N)[2]
 	for i, name := range s.params {
-		lo, hi := &p.jobs[s.lowJ[i]].counts, &p.jobs[s.highJ[i]].counts
-		el, eh := p.estimate(lo.successes(o), lo.N), p.estimate(hi.successes(o), hi.N)
+		lo, hi := &p.jobs[s.lowJ[i]].Counts, &p.jobs[s.highJ[i]].Counts
+		el, eh := p.estimate(lo.Successes(o), lo.N), p.estimate(hi.Successes(o), hi.N)
 		rows = append(rows, []string{name, p.Outcomes[o], fx(s.lo[i]), fx(s.hi[i]), el[2], el[3], el[4], eh[2], eh[3], eh[4], pb})
 	}
 	return rows
@@ -287,7 +278,7 @@ func (p *Plan) sensRows() [][]string {
 
 func (p *Plan) convRows() [][]string {
 	rows := [][]string{{"variant", "outcome", "n", "successes", "p", "ci_low", "ci_high"}}
-	c := &p.jobs[p.main[0]].counts
+	c := &p.jobs[p.main[0]].Counts
 	for o, name := range p.Outcomes {
 		var acc int64
 		for k, n := range p.Spec.Convergence {
@@ -306,7 +297,7 @@ func (p *Plan) diffRows() [][]string {
 	rows := [][]string{{"variant_a", "variant_b", "outcome", "p_a", "p_b", "diff", "ci_low", "ci_high", "design"}}
 	for i, d := range p.Spec.Difference {
 		if j := p.pairs[i]; j >= 0 {
-			c := &p.jobs[j].counts
+			c := &p.jobs[j].Counts
 			for o, name := range p.Outcomes {
 				both, onlyA, onlyB := c.Joint[o][0], c.Joint[o][1], c.Joint[o][2]
 				neither := c.N - both - onlyA - onlyB
@@ -316,10 +307,10 @@ func (p *Plan) diffRows() [][]string {
 			}
 			continue
 		}
-		a := &p.jobs[p.main[indexOf(p.Labels, d.A)]].counts
-		b := &p.jobs[p.main[indexOf(p.Labels, d.B)]].counts
+		a := &p.jobs[p.main[indexOf(p.Labels, d.A)]].Counts
+		b := &p.jobs[p.main[indexOf(p.Labels, d.B)]].Counts
 		for o, name := range p.Outcomes {
-			xa, xb := a.successes(o), b.successes(o)
+			xa, xb := a.Successes(o), b.Successes(o)
 			diff, lo, hi := stats.DiffCI(int(xa), int(a.N), int(xb), int(b.N), p.Spec.Level)
 			rows = append(rows, []string{d.A, d.B, name, fp(float64(xa) / float64(a.N)), fp(float64(xb) / float64(b.N)), fp(diff), fp(lo), fp(hi), "independent"})
 		}
@@ -344,7 +335,7 @@ var DecomposeHeader = []string{"variant", "from", "to", "outcome", "component", 
 func (p *Plan) decRows() [][]string {
 	rows := [][]string{DecomposeHeader}
 	d, spec := p.dec, p.Spec
-	c := &p.jobs[d.job].counts
+	c := &p.jobs[d.job].Counts
 	n := float64(c.N)
 	variant := spec.Decompose.Variant
 	if variant == "" {

@@ -12,6 +12,7 @@ import (
 type bdmTable struct {
 	model   *bdm.Model
 	actors  []bdm.Actor
+	index   int // in Model.BDMTables
 	started bool
 	// The positions after the last two rounds and the last round's
 	// median, to detect a two-round cycle; rounds counts the rounds run.
@@ -23,11 +24,9 @@ type bdmTable struct {
 // newBDMTables makes a model for every bdm table, sized for its players.
 func newBDMTables(m *Model) []bdmTable {
 	bt := make([]bdmTable, len(m.tables))
-	for t := range m.tables {
+	for k, t := range m.BDMTables() {
 		tb := &m.tables[t]
-		if tb.protocol != protoBDM || len(tb.players) < 3 {
-			continue
-		}
+		bt[t].index = k
 		bt[t].actors = make([]bdm.Actor, len(tb.players))
 		bt[t].prev1, bt[t].prev2 = make([]float64, len(tb.players)), make([]float64, len(tb.players))
 		for k, a := range tb.players {
@@ -40,6 +39,18 @@ func newBDMTables(m *Model) []bdmTable {
 		bt[t].model = model
 	}
 	return bt
+}
+
+// BDMTables returns the indices of the tables run by the BDM model (protocol
+// bdm with at least three players), in table order.
+func (m *Model) BDMTables() []int {
+	var out []int
+	for t := range m.tables {
+		if m.tables[t].protocol == protoBDM && len(m.tables[t].players) >= 3 {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // stepBDM runs one BDM round at table t. In the table's first round the
@@ -80,6 +91,9 @@ func (s *State) stepBDM(t, r int) {
 		}
 	}
 	mean, median := bt.model.Forecast()
+	if k := bt.index*m.Horizon + r; k < len(s.res.BDMMean) {
+		s.res.BDMMean[k], s.res.BDMMedian[k] = mean, median
+	}
 	pos := bt.model.Positions()
 	cycle := moved && bt.rounds >= 2
 	for k := range pos {

@@ -32,6 +32,13 @@ type Result struct {
 	// Rounds is the number of rounds run: the horizon, or fewer when no
 	// table could still agree (State.Run stops then).
 	Rounds int
+	// BDMMean and BDMMedian are, for the k-th table of Model.BDMTables and
+	// round r, at [k*Horizon+r], the capability×salience-weighted mean and
+	// weighted median of the positions after the table's BDM step in round
+	// r (docs/MODEL.md §3.11), or NaN in a round in which the table took no
+	// step (not yet open, already agreed, or the replicate stopped). Nil
+	// for a model without bdm tables.
+	BDMMean, BDMMedian []float64
 }
 
 // State is one goroutine's working memory for running replicates of a Model.
@@ -159,6 +166,9 @@ func NewState(m *Model) *State {
 	s.prepare()
 	s.res = Result{OutcomeRound: make([]int, len(m.outcomes)), BelowReservation: make([]bool, len(m.outcomes)),
 		Final: s.pos, Params: s.vals}
+	if k := len(m.BDMTables()); k > 0 {
+		s.res.BDMMean, s.res.BDMMedian = f(k*m.Horizon), f(k*m.Horizon)
+	}
 	return s
 }
 
@@ -224,6 +234,9 @@ func (s *State) reset() {
 	for i := range s.res.OutcomeRound {
 		s.res.OutcomeRound[i] = none
 		s.res.BelowReservation[i] = false
+	}
+	for i := range s.res.BDMMean {
+		s.res.BDMMean[i], s.res.BDMMedian[i] = math.NaN(), math.NaN()
 	}
 }
 

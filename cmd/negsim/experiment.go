@@ -11,10 +11,13 @@ import (
 )
 
 func runExperiment(e *env, args []string) error {
-	fs := newFlags(e, "experiment", "experiment FILE [-o DIR] [--workers W] [--quiet] [--shard K/N|auto [--shards N]] [--merge] [--resume]\n\n"+
-		"On Ctrl-C or SIGTERM it writes DIR/progress.json (progress-K-of-N.json for a shard): the\n"+
-		"exact counts of the chunks completed, marked complete: false, and exits 130. --resume\n"+
-		"continues from it, and the result is byte-identical to an uninterrupted run.",
+	fs := newFlags(e, "experiment", "experiment FILE [-o DIR] [--workers W] [--quiet] [--shard K/N|auto [--shards N]] [--merge] [--force]\n\n"+
+		"DIR/counts.json (counts-K-of-N.json for a shard) holds every cell's counts with a key, the\n"+
+		"SHA-256 of everything that determines the cell. Rerunning into the same DIR takes every\n"+
+		"cell whose key is unchanged from it and runs only the missing cells and chunks; --force\n"+
+		"recomputes everything. On Ctrl-C or SIGTERM it writes the exact counts of the chunks\n"+
+		"completed, marked complete: false, and exits 130; the same command continues, and the\n"+
+		"result is byte-identical to an uninterrupted run.",
 		"negsim experiment experiments/all.yaml -o out/all")
 	out := fs.StringP("out", "o", "", "output directory (default: out/NAME, NAME from the file; results/ is written only when named)")
 	workers := fs.Int("workers", 0, "worker goroutines (default: one per CPU); results do not depend on it")
@@ -22,7 +25,8 @@ func runExperiment(e *env, args []string) error {
 	shard := fs.String("shard", "", `run only shard K of N ("K/N", 1-based) and write its counts, or "auto" from SLURM_ARRAY_TASK_* or JOB_COMPLETION_INDEX`)
 	shards := fs.Int("shards", 0, "with --shard auto and JOB_COMPLETION_INDEX: the number of shards")
 	merge := fs.Bool("merge", false, "merge the shard counts in the output directory and write the tables and figures")
-	resume := fs.Bool("resume", false, "continue an interrupted run from the progress file in the output directory")
+	force := fs.Bool("force", false, "recompute every cell, ignoring the counts already in the output directory")
+	resume := fs.Bool("resume", false, "continue an interrupted run (the default; kept for old scripts)")
 	maxReps := fs.Int64("max-replicates", experiment.DefaultMaxReplicates, "refuse, before any work, an experiment asking for more replicate runs than this (its includes together)")
 	// Signals are caught from the start: one before the first replicate
 	// leaves the output directory as it was.
@@ -51,8 +55,11 @@ func runExperiment(e *env, args []string) error {
 	if *merge && !sh.IsZero() {
 		return usagef("--merge and --shard do not go together: run the shards, then merge once")
 	}
-	if *merge && *resume {
-		return usagef("--merge and --resume do not go together: resume the interrupted shard, then merge")
+	if *merge && (*resume || *force) {
+		return usagef("--merge does not go with --resume or --force: continue or recompute the shards, then merge")
+	}
+	if *resume && *force {
+		return usagef("--resume and --force do not go together: --force recomputes every cell")
 	}
 	spec, err := experiment.Load(fs.Arg(0))
 	if err != nil {
@@ -86,8 +93,8 @@ func runExperiment(e *env, args []string) error {
 		opt.Progress = e.stderr
 	}
 	// The tables and figures are written through a transaction (package
-	// outdir); shard counts and progress files are written in place and
-	// carried over.
+	// outdir); the counts files (the cell cache, counts.json or
+	// counts-K-of-N.json) are written in place and carried over.
 	tx, err := beginOut("-o", dir, keepExperiment)
 	if err != nil {
 		return err
@@ -103,11 +110,12 @@ func runExperiment(e *env, args []string) error {
 	// signals: a second one kills the process, and the transaction then
 	// leaves the previous result.
 	ctx := context.Background()
-	// The manifest records the command without --resume, so that a
-	// resumed run's files equal an uninterrupted run's.
+	// The manifest records the command without --resume and --force, so
+	// that a continued or recomputed run's files equal an uninterrupted
+	// run's.
 	var recorded []string
 	for _, a := range args {
-		if a != "--resume" {
+		if a != "--resume" && a != "--force" {
 			recorded = append(recorded, a)
 		}
 	}
@@ -121,36 +129,33 @@ func runExperiment(e *env, args []string) error {
 		if !sh.IsZero() {
 			opt.Shard, opt.Shards = sh.K-1, sh.N
 		}
-		k, n := opt.Shard, max(opt.Shards, 1)
-		if *resume {
-			found, err := experiment.LoadProgress(plan, dir, k, n)
-			if err != nil {
+		if err := experiment.Prepare(plan, opt.Shard, opt.Shards); err != nil {
+			return err
+		}
+		var cached int64
+		if !*force {
+			if cached, err = experiment.LoadCounts(plan, dir); err != nil {
 				return err
 			}
-			if !found && !*quiet {
-				fmt.Fprintf(e.stderr, "no %s in %s: nothing to resume, running from the start\n", experiment.ProgressName(k, n), dir)
-			}
 		}
+		opt.Save = func() error { return experiment.SaveCounts(plan, dir) }
 		if err := experiment.Run(rctx, plan, opt); err != nil {
 			if rctx.Err() == nil {
 				return err
 			}
-			if plan.Done() == 0 && !*resume {
+			if plan.Done() == cached {
 				return interruptedEarly("before the first replicate finished", dir)
 			}
-			if err := experiment.SaveProgress(plan, dir, k, n); err != nil {
+			if err := experiment.SaveCounts(plan, dir); err != nil {
 				return err
 			}
-			return exitError{130, fmt.Errorf("interrupted: wrote the counts completed to %s (complete: false); continue with: negsim experiment %s -o %s --resume",
-				filepath.Join(dir, experiment.ProgressName(k, n)), fs.Arg(0), dir)}
+			return exitError{130, fmt.Errorf("interrupted: wrote the exact counts of the chunks completed to %s (complete: false); continue with the same command",
+				filepath.Join(dir, experiment.CountsName(opt.Shard, opt.Shards)))}
+		}
+		if err := experiment.SaveCounts(plan, dir); err != nil {
+			return err
 		}
 		if !sh.IsZero() {
-			if err := experiment.WriteShard(plan, dir, opt.Shard, opt.Shards); err != nil {
-				return err
-			}
-			if err := experiment.RemoveProgress(plan, dir, k, n); err != nil {
-				return err
-			}
 			if !*quiet {
 				fmt.Fprintf(e.stderr, "wrote shard %v of %s to %s; merge with: negsim experiment %s -o %s --merge\n", sh, spec.Name, dir, fs.Arg(0), dir)
 			}
@@ -166,11 +171,6 @@ func runExperiment(e *env, args []string) error {
 	}
 	if err := tx.Commit(); err != nil {
 		return err
-	}
-	if !*merge {
-		if err := experiment.RemoveProgress(plan, dir, 0, 1); err != nil {
-			return err
-		}
 	}
 	if !*quiet {
 		fmt.Fprintf(e.stderr, "wrote the tables, manifest.json and %d figure files under %s\n", len(written), dir)

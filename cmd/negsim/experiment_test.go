@@ -94,11 +94,13 @@ func TestExperimentShardMerge(t *testing.T) {
 	}
 }
 
-// TestExperimentResume interrupts an experiment (as SIGINT does, through
-// batchContext), checks that it exits 130 with a progress file marked
-// complete: false, resumes it with --resume, and checks that every file
-// is byte-identical to an uninterrupted run's.
-func TestExperimentResume(t *testing.T) {
+// TestExperimentContinue interrupts an experiment (as SIGINT does, through
+// batchContext), checks that it exits 130 with counts.json marked complete:
+// false, reruns the same command, and checks that every file (counts.json
+// included) is byte-identical to an uninterrupted run's. A rerun of the
+// complete experiment takes every cell from counts.json, and --force
+// recomputes them to the same files.
+func TestExperimentContinue(t *testing.T) {
 	dir := t.TempDir()
 	scenario, _ := filepath.Abs("../../experiment/testdata/mini.yaml")
 	file := filepath.Join(dir, "long.yaml")
@@ -111,6 +113,17 @@ func TestExperimentResume(t *testing.T) {
 	}
 	if err := os.Rename(out, want); err != nil {
 		t.Fatal(err)
+	}
+	same := func(what string) {
+		t.Helper()
+		ents, _ := os.ReadDir(want)
+		for _, e := range ents {
+			a, _ := os.ReadFile(filepath.Join(want, e.Name()))
+			b, err := os.ReadFile(filepath.Join(out, e.Name()))
+			if err != nil || !bytes.Equal(a, b) {
+				t.Errorf("%s: %s differs (%v)", what, e.Name(), err)
+			}
+		}
 	}
 	old := batchContext
 	t.Cleanup(func() { batchContext = old })
@@ -127,36 +140,43 @@ func TestExperimentResume(t *testing.T) {
 			break
 		}
 	}
-	if code != 130 || !strings.Contains(stderr, "--resume") {
+	if code != 130 || !strings.Contains(stderr, "continue with the same command") {
 		t.Fatalf("interrupted experiment: exit %d, stderr %s", code, stderr)
 	}
-	var prog struct {
-		Complete        bool
-		ReplicatesDone  int64 `json:"replicates_done"`
-		ReplicatesTotal int64 `json:"replicates_total"`
-	}
-	b, err := os.ReadFile(filepath.Join(out, "progress.json"))
-	if err != nil || json.Unmarshal(b, &prog) != nil {
-		t.Fatalf("progress.json: %v", err)
-	}
-	if prog.Complete || prog.ReplicatesDone >= prog.ReplicatesTotal || prog.ReplicatesTotal != 800000 {
-		t.Fatalf("progress.json: %+v", prog)
-	}
-	batchContext = old
-	if code, _, stderr := experimentCLI("experiment", file, "-o", out, "--workers", "2", "--quiet", "--resume"); code != exitOK {
-		t.Fatalf("resumed experiment: exit %d, stderr %s", code, stderr)
-	}
-	ents, _ := os.ReadDir(want)
-	for _, e := range ents {
-		a, _ := os.ReadFile(filepath.Join(want, e.Name()))
-		b, err := os.ReadFile(filepath.Join(out, e.Name()))
-		if err != nil || !bytes.Equal(a, b) {
-			t.Errorf("%s differs after resuming (%v)", e.Name(), err)
+	var counts struct {
+		Format   string
+		Complete bool
+		Cells    []struct {
+			Lo, Hi int
+			Counts struct{ N int }
 		}
 	}
-	if _, err := os.Stat(filepath.Join(out, "progress.json")); !os.IsNotExist(err) {
-		t.Errorf("progress.json left behind after completing: %v", err)
+	b, err := os.ReadFile(filepath.Join(out, "counts.json"))
+	if err != nil || json.Unmarshal(b, &counts) != nil {
+		t.Fatalf("counts.json: %v", err)
 	}
+	done, total := 0, 0
+	for _, c := range counts.Cells {
+		done, total = done+c.Counts.N, total+c.Hi-c.Lo
+	}
+	if counts.Complete || counts.Format != "negsim-counts/3" || done >= total || total != 800000 {
+		t.Fatalf("counts.json after the interruption: %s, complete %v, %d of %d replicates", counts.Format, counts.Complete, done, total)
+	}
+	batchContext = old
+	if code, _, stderr := experimentCLI("experiment", file, "-o", out, "--workers", "2", "--quiet"); code != exitOK {
+		t.Fatalf("continued experiment: exit %d, stderr %s", code, stderr)
+	}
+	same("continued")
+	start := time.Now()
+	if code, _, stderr := experimentCLI("experiment", file, "-o", out, "--workers", "2", "--quiet"); code != exitOK {
+		t.Fatalf("rerun of a complete experiment: exit %d, stderr %s", code, stderr)
+	}
+	t.Logf("cached rerun: %v", time.Since(start))
+	same("rerun")
+	if code, _, stderr := experimentCLI("experiment", file, "-o", out, "--workers", "2", "--quiet", "--force"); code != exitOK {
+		t.Fatalf("--force: exit %d, stderr %s", code, stderr)
+	}
+	same("--force")
 }
 
 // Without -o an experiment writes under out/NAME, never into results/.
