@@ -45,7 +45,7 @@ func editCounts(t *testing.T, dir string, reseal bool, f func(cells []any)) {
 
 func setN(i int, f func(int64) int64) func([]any) {
 	return func(cells []any) {
-		c := cells[i].(map[string]any)
+		c := cells[i].(map[string]any)["counts"].(map[string]any)
 		c["n"] = float64(f(int64(c["n"].(float64))))
 	}
 }
@@ -92,7 +92,8 @@ func TestMergeTampered(t *testing.T) {
 			func(d []string) string { return d[0] + " (shard 1/4): counts.json was changed or replaced" }},
 		{"n × 10 with the hash resealed", onShard(2, func(d string) { editCounts(t, d, true, setN(0, func(n int64) int64 { return 10 * n })) }),
 			func(d []string) string {
-				return d[1] + " (shard 2/4): variant base: n_done in manifest.json is 2000 but counts.json holds 20000 replicates"
+				// counts.json records each cell's replicate range.
+				return filepath.Join(d[1], CountsFile) + ": cell base holds 20000 replicates, more than its range [2000, 4000) holds (2000)"
 			}},
 		{"n − 500 with the hash and n_done resealed", onShard(4, func(d string) {
 			editCounts(t, d, true, setN(1, func(n int64) int64 { return n - 500 }))
@@ -104,7 +105,7 @@ func TestMergeTampered(t *testing.T) {
 			editCounts(t, d, true, setN(1, func(n int64) int64 { return n + 1000 }))
 			editManifest(t, d, func(m *Manifest) { m.NDone["soft"] = 3000 })
 		}), func(d []string) string {
-			return d[3] + " (shard 4/4): cell soft holds 3000 replicates, more than its range [6000, 8000) holds (2000)"
+			return filepath.Join(d[3], CountsFile) + ": cell soft holds 3000 replicates, more than its range [6000, 8000) holds (2000)"
 		}},
 		{"counts.json swapped between two shards", func(d []string) []string {
 			a, b := read(t, filepath.Join(d[0], CountsFile)), read(t, filepath.Join(d[1], CountsFile))
@@ -175,10 +176,10 @@ func TestMergeTampered(t *testing.T) {
 		}), func(d []string) string { return d[1] + " (shard 2/4): variant hard: n_done in manifest.json is 0" }},
 		{"successes above n, resealed", onShard(1, func(d string) {
 			editCounts(t, d, true, func(cells []any) {
-				c := cells[0].(map[string]any)
-				c["successes"].([]any)[0] = float64(5000)
+				c := cells[0].(map[string]any)["counts"].(map[string]any)
+				c["hist"].([]any)[0].([]any)[0] = float64(5000)
 			})
-		}), func(d []string) string { return "by_round sums to" }},
+		}), func(d []string) string { return "outcome 0: 5" }},
 		{"the unsharded run among shards", func(d []string) []string { d[3] = whole; return d },
 			func(d []string) string { return whole + ": shard count is 1, expected 4" }},
 		{"a shard given twice", func(d []string) []string { d[3] = d[2]; return d },

@@ -231,8 +231,8 @@ func TestMoments(t *testing.T) {
 }
 
 // TestFileRoundTrip writes a counts file and reads it back, and checks that
-// an earlier format, a count beyond the range and a false complete flag are
-// refused.
+// an earlier format, a count beyond the range and counts of the wrong shape
+// are refused.
 func TestFileRoundTrip(t *testing.T) {
 	m := bdmModel(t)
 	j := newJob(m, "r", 1200)
@@ -254,8 +254,8 @@ func TestFileRoundTrip(t *testing.T) {
 	b, _ := f.Marshal()
 	for _, c := range []struct{ from, to, want string }{
 		{`"format":"negsim-counts/3"`, `"format":"negsim-counts/2"`, "earlier formats cannot be read"},
-		{`"hi":1200`, `"hi":1100`, "1200 replicates counted in a range of 1100"},
-		{`"hi":1200`, `"hi":2200`, "marked complete"},
+		{`"hi":1200`, `"hi":1100`, "cell r holds 1200 replicates, more than its range [0, 1100) holds (1100)"},
+		{`"below_reservation":[`, `"below_reservation":[9999999,`, "below-reservation counts for"},
 	} {
 		bad := strings.Replace(string(b), c.from, c.to, 1)
 		if _, err := Parse("bad.json", []byte(bad)); err == nil || !strings.Contains(err.Error(), c.want) {
