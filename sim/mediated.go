@@ -303,13 +303,7 @@ func (s *State) decide(i, t, r int, x []float64) bool {
 		return s.groupVote(i, t, r, x) > in.threshold
 	}
 	if in.kind == kindReferendum {
-		p := s.pass[i]
-		if in.electorate != none && in.slope != none {
-			u, _ := s.offerUtility(in.electorate, t, x)
-			res := s.reservation(in.electorate, t, r)
-			p = logistic(logit(p) + s.vals[in.slope]*(u-res))
-		}
-		return s.trng[t].Float64() < p
+		return s.trng[t].Float64() < s.referendumPass(i, t, r, x)
 	}
 	passed := true
 	for j, a := range in.members {
@@ -345,11 +339,7 @@ func (s *State) groupVote(i, t, r int, x []float64) float64 {
 	in := &s.m.insts[i]
 	var num, den float64
 	for j, g := range in.groups {
-		y := s.groupYes[i][j]
-		if g.electorate != none {
-			u, _ := s.offerUtility(g.electorate, t, x)
-			y = logistic(logit(y) + s.vals[g.slope]*(u-s.reservation(g.electorate, t, r)))
-		}
+		y := s.groupYesShare(i, j, t, r, x)
 		w := s.vals[g.share]
 		num += w * y
 		den += w
@@ -361,6 +351,31 @@ func (s *State) groupVote(i, t, r int, x []float64) float64 {
 		}
 	}
 	return num / den
+}
+
+// referendumPass is the probability that ungrouped referendum i passes
+// package x of table t in round r.
+func (s *State) referendumPass(i, t, r int, x []float64) float64 {
+	in := &s.m.insts[i]
+	p := s.pass[i]
+	if in.electorate != none && in.slope != none {
+		u, _ := s.offerUtility(in.electorate, t, x)
+		res := s.reservation(in.electorate, t, r)
+		p = logistic(logit(p) + s.vals[in.slope]*(u-res))
+	}
+	return p
+}
+
+// groupYesShare is group j's yes share in grouped referendum i on package
+// x of table t in round r.
+func (s *State) groupYesShare(i, j, t, r int, x []float64) float64 {
+	g := &s.m.insts[i].groups[j]
+	y := s.groupYes[i][j]
+	if g.electorate != none {
+		u, _ := s.offerUtility(g.electorate, t, x)
+		y = logistic(logit(y) + s.vals[g.slope]*(u-s.reservation(g.electorate, t, r)))
+	}
+	return y
 }
 
 func logit(p float64) float64 {
