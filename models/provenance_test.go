@@ -327,3 +327,27 @@ func TestNormalize(t *testing.T) {
 		require.Equal(t, c.want, normalize(c.in), "case %d", i)
 	}
 }
+
+// TestDefaultReferencesHaveNotes checks that every reference of the default
+// scenario says, in its note, why the class applies to the parameter; the
+// validator checks the numbers, not the fit.
+func TestDefaultReferencesHaveNotes(t *testing.T) {
+	var root yaml.Node
+	require.NoError(t, yaml.Unmarshal(DefaultBytes(), &root))
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		if n.Kind == yaml.MappingNode {
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				if k, v := n.Content[i], n.Content[i+1]; k.Value == "reference" && v.Kind == yaml.MappingNode {
+					var r Reference
+					require.NoError(t, v.Decode(&r))
+					require.NotEmpty(t, strings.TrimSpace(r.Note), "line %d: reference to %s has no note", k.Line, r.Class)
+				}
+			}
+		}
+		for _, c := range n.Content {
+			walk(c)
+		}
+	}
+	walk(&root)
+}
