@@ -111,11 +111,19 @@ func Parse(name string, data []byte) (*Class, error) {
 	if err := dec.Decode(&c); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
 	c.File = name
 	c.Name = strings.TrimSuffix(path.Base(name), ".yaml")
 	var errs []error
 	bad := func(field, format string, args ...any) {
-		errs = append(errs, fmt.Errorf("%s: %s: %s", name, field, fmt.Sprintf(format, args...)))
+		at := name
+		if l := lineOf(&root, field); l > 0 {
+			at = fmt.Sprintf("%s:%d", name, l)
+		}
+		errs = append(errs, fmt.Errorf("%s: %s: %s", at, field, fmt.Sprintf(format, args...)))
 	}
 	if !idRE.MatchString(c.Name) {
 		bad("file name", "%q must be lower-case letters, digits and dashes", c.Name)
@@ -197,6 +205,40 @@ func Parse(name string, data []byte) (*Class, error) {
 		return nil, errors.Join(errs...)
 	}
 	return &c, nil
+}
+
+// lineOf returns the line of the deepest node a field path such as
+// cases[2].citations[0].url reaches in the document, or 0.
+func lineOf(doc *yaml.Node, field string) int {
+	n, line := doc, 0
+	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
+		n = n.Content[0]
+	}
+	for _, part := range strings.Split(field, ".") {
+		key, idx, _ := strings.Cut(part, "[")
+		if n.Kind != yaml.MappingNode {
+			return line
+		}
+		found := false
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == key {
+				line, n, found = n.Content[i].Line, n.Content[i+1], true
+				break
+			}
+		}
+		if !found {
+			return line
+		}
+		if idx != "" {
+			var j int
+			if _, err := fmt.Sscanf(idx, "%d]", &j); err != nil || n.Kind != yaml.SequenceNode || j < 0 || j >= len(n.Content) {
+				return line
+			}
+			n = n.Content[j]
+			line = n.Line
+		}
+	}
+	return line
 }
 
 func parseDate(s string) (time.Time, error) {

@@ -90,7 +90,8 @@ func TestParseBad(t *testing.T) {
 	}{
 		{"x.yaml", "title: t\nunit: years\nmeasures: m\ncases: []\n", "unit: \"years\" is not one of"},
 		{"x.yaml", "title: t\nunit: months\nmeasures: m\n", "cases: is required"},
-		{"x.yaml", strings.Replace(okClass, "end: 2020-03-01", "end: 2019-03-01", 1), "end 2019-03-01 is before start"},
+		{"x.yaml", strings.Replace(okClass, "end: 2020-03-01", "end: 2019-03-01", 1), "x.yaml:6: cases[0]: end 2019-03-01 is before start"},
+		{"x.yaml", strings.Replace(okClass, "https://example.org/b", "ftp://example.org/b", 1), "x.yaml:15: cases[1].citations[0].url: \"ftp://example.org/b\" is not an http(s) address"},
 		{"x.yaml", strings.Replace(okClass, "start: 2020-01-01", "start: 1 Jan 2020", 1), "is not a date YYYY-MM-DD"},
 		{"x.yaml", strings.Replace(okClass, `citations: [{url: "https://example.org/a", title: "A"}]`, "citations: []", 1), "cite the public record"},
 		{"x.yaml", strings.Replace(okClass, "https://example.org/a", "example.org/a", 1), "is not an http(s) address"},
