@@ -16,6 +16,10 @@ type Round struct {
 	Count string
 	// Holds are the round's ids in nato-single-ally-holds.
 	Holds []string
+	// Held says whether an ally held this round's candidate up (the
+	// round's Holds; Greece's hold of 2008 was on Macedonia, not on
+	// Croatia or Albania).
+	Held bool
 }
 
 // Rounds are the seven accession rounds since 1997, in order. Allies and
@@ -26,8 +30,8 @@ var Rounds = []Round{
 	{Case: "croatia-albania", Label: "Croatia, Albania (2008-09)", Allies: 26, Count: "round-2008", Holds: []string{"greece-macedonia"}},
 	{Case: "montenegro", Label: "Montenegro (2015-17)", Allies: 28, Count: "round-2015"},
 	{Case: "north-macedonia", Label: "North Macedonia (2018-20)", Allies: 29, Count: "round-2018"},
-	{Case: "finland", Label: "Finland (2022-23)", Allies: 30, Count: "round-finland", Holds: []string{"turkey-finland", "hungary-finland"}},
-	{Case: "sweden", Label: "Sweden (2022-24)", Allies: 30, Count: "round-sweden", Holds: []string{"turkey-sweden", "hungary-sweden"}},
+	{Case: "finland", Label: "Finland (2022-23)", Allies: 30, Count: "round-finland", Holds: []string{"turkey-finland", "hungary-finland"}, Held: true},
+	{Case: "sweden", Label: "Sweden (2022-24)", Allies: 30, Count: "round-sweden", Holds: []string{"turkey-sweden", "hungary-sweden"}, Held: true},
 }
 
 // HeldCases are the rounds of nato-invitation-to-membership whose time

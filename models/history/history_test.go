@@ -131,6 +131,19 @@ func TestRetrodiction(t *testing.T) {
 		fmt.Fprintf(&b, "%s\t%g\t%g\t%g\t%.4f\t%.2f\t%v\n", r.Case, p.Lo, p.Median, p.Hi, p.PHold, p.Observed, p.Inside())
 	}
 	fmt.Fprintf(&b, "# calibration: %d of %d observed times inside the predicted 90%% interval\n", inside, len(Rounds))
+	// The holds: the expected number of held rounds against the observed,
+	// and the Brier score of P(hold) (0.25 is a coin's).
+	expected, brier, held := 0.0, 0.0, 0
+	for _, p := range preds {
+		o := 0.0
+		if p.Round.Held {
+			o = 1
+			held++
+		}
+		expected += p.PHold
+		brier += (p.PHold - o) * (p.PHold - o)
+	}
+	fmt.Fprintf(&b, "# holds: %.2f expected, %d observed; Brier score of P(hold) %.3f\n", expected, held, brier/float64(len(preds)))
 	t.Log("\n" + b.String())
 	golden := filepath.Join("testdata", "retrodiction.golden")
 	if *update {
