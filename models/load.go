@@ -75,6 +75,9 @@ func Parse(name string, data []byte) (*Scenario, error) {
 	case bytes.IndexByte(data, 0) >= 0 || !utf8.Valid(data):
 		return nil, binaryProblem(name, data)
 	}
+	if p := controlProblem(name, data); p != nil {
+		return nil, Problems{*p}
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
@@ -129,6 +132,20 @@ func binaryProblem(name string, data []byte) Problems {
 		line = 1 + bytes.Count(data[:i], []byte("\r"))
 	}
 	return Problems{{File: name, Line: line, Msg: fmt.Sprintf("is binary, not UTF-8 YAML text (byte %d, 0x%02x, is not UTF-8 text)", i+1, data[i])}}
+}
+
+// controlProblem reports the first control character YAML does not allow
+// (any C0 character but tab, line feed and carriage return, and DEL), with
+// its line, which the YAML decoder's own message lacks.
+func controlProblem(name string, data []byte) *Problem {
+	for i, b := range data {
+		if (b < 0x20 && b != '\t' && b != '\n' && b != '\r') || b == 0x7f {
+			line := 1 + bytes.Count(data[:i], []byte("\n"))
+			col := i - bytes.LastIndexByte(data[:i], '\n')
+			return &Problem{File: name, Line: line, Msg: fmt.Sprintf("holds the control character 0x%02x at column %d; YAML allows tabs, line ends and printable characters only", b, col)}
+		}
+	}
+	return nil
 }
 
 // secondDocLine returns the line of the first document marker (---) after

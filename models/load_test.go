@@ -61,7 +61,7 @@ func TestParseProblems(t *testing.T) {
 		name, old, new string
 		want           []string // substrings of the error
 	}{
-		{"missing field", "horizon: 12\n", "", []string{"t.yaml: horizon: is 0; allowed range is 1 to"}},
+		{"missing field", "horizon: 12\n", "", []string{"t.yaml: horizon: is required: the number of rounds (1 to"}},
 		{"unknown field", "name: t\n", "name: t\nhorizn: 3\n", []string{"t.yaml:2: horizn: unknown field; allowed here:"}},
 		{"unknown actor in linkage", "actor: a, table: tab, field", "actor: zz, table: tab, field", []string{`linkages.l.effects[0].actor: unknown actor "zz"; known: m, a`}},
 		{"unknown issue", "x: {table: tab, status_quo", "y: {table: tab, status_quo", []string{`actors.m.positions.x: unknown issue "x"`}},

@@ -184,9 +184,14 @@ var distArity = map[string]int{
 	DistConst: 1, DistUniform: 2, DistTriangular: 3, DistBeta: 2, DistTruncNormal: 4, DistBernoulli: 1,
 }
 
-// Bounds returns the smallest and largest value the Param can take.
+// Bounds returns the smallest and largest value the Param can take, or NaN
+// for a Param whose arguments do not fit its distribution (so that callers
+// checking a bad file before its shape cannot index past its arguments).
 func (p Param) Bounds() (lo, hi float64) {
 	a := p.Args
+	if len(a) != distArity[p.Dist] {
+		return math.NaN(), math.NaN()
+	}
 	switch p.Dist {
 	case DistConst:
 		return a[0], a[0]
@@ -208,6 +213,9 @@ func (p Param) Bounds() (lo, hi float64) {
 // one-at-a-time sensitivity analysis.
 func (p Param) Mean() float64 {
 	a := p.Args
+	if len(a) != distArity[p.Dist] {
+		return math.NaN()
+	}
 	switch p.Dist {
 	case DistConst:
 		return a[0]

@@ -202,7 +202,9 @@ func (s *Scenario) validate() Problems {
 	if strings.TrimSpace(s.Name) == "" {
 		v.add(s.topLine("name"), "name", "is required")
 	}
-	if s.Horizon < 1 || s.Horizon > MaxHorizon {
+	if s.topLine("horizon") == 0 && s.root != nil {
+		v.add(0, "horizon", "is required: the number of rounds (1 to %d)", MaxHorizon)
+	} else if s.Horizon < 1 || s.Horizon > MaxHorizon {
 		v.add(s.topLine("horizon"), "horizon", "is %d; allowed range is 1 to %d rounds", s.Horizon, MaxHorizon)
 	}
 	for _, sec := range []struct {
@@ -221,6 +223,8 @@ func (s *Scenario) validate() Problems {
 	v.issues()
 	v.actors()
 	v.tables()
+	v.roles()
+	v.gates()
 	v.institutions()
 	v.linkages()
 	v.shocks()
@@ -809,6 +813,9 @@ func (v *validator) outcomes() {
 		v.bounds(line, f, o.Min, o.Max)
 		if (o.Min != nil || o.Max != nil) && o.Issue == "" {
 			v.add(line, f+".issue", "is required when min or max is given")
+		}
+		if o.Conditions != nil && len(o.Conditions) == 0 {
+			v.add(line, f+".conditions", "is an empty list; give at least one {issue, min, max}, or remove it")
 		}
 		for j := range o.Conditions {
 			c, cf := &o.Conditions[j], fmt.Sprintf("%s.conditions[%d]", f, j)

@@ -146,7 +146,7 @@ issues:
   share_b: {table: pie, status_quo: {value: 0, assumption: t}}
   EXTRA
 tables:
-  pie: {protocol: PROTO, players: [a, b], quota: 2}
+  pie: {protocol: PROTO, players: [a, b]QUOTA}
 outcomes:
   deal: {table: pie}
 `
@@ -162,7 +162,11 @@ outcomes:
 		{"strategy: spe, discount: {value: 0.9, assumption: t}", "share_c: {table: pie, status_quo: {value: 0, assumption: t}}", "alternating", "tables.pie: the alternating protocol divides a pie with one share issue per player; 2 players but 3 issues"},
 		{"strategy: spe, discount: {value: 0.9, assumption: t}", "", "majority", "tables.pie: the majority protocol decides one issue"},
 	} {
-		src := strings.NewReplacer("STRAT_A", c.stratA, "EXTRA", c.extra, "PROTO", c.proto).Replace(base)
+		quota := "" // quota belongs to the legislative protocol alone
+		if c.proto == "legislative" {
+			quota = ", quota: 2"
+		}
+		src := strings.NewReplacer("STRAT_A", c.stratA, "EXTRA", c.extra, "PROTO", c.proto, "QUOTA", quota).Replace(base)
 		sc, err := models.Parse("bad.yaml", []byte(src))
 		if err != nil {
 			t.Fatalf("case %d: parse: %v", i, err)

@@ -97,8 +97,6 @@ var ignoredHere = []struct {
 	{name: "noise under rule threshold", stated: "docs/SCENARIO-FORMAT.md (noise: required for logit and probit), docs/MODEL.md §3.3: the threshold rule ignores it",
 		fixture: "mediated.yaml", setup: []string{"rule: logit", "rule: threshold"},
 		mut: []string{"noise: {value: 0.05, assumption: a noise}", "noise: {value: 0.5, assumption: a noise}"}},
-	{name: "max_concession of a signatory", stated: "docs/SCENARIO-FORMAT.md: max_concession, mediators only",
-		fixture: "mediated.yaml", mut: []string{"bonus: {value: 0.02, assumption: a bonus}", "bonus: {value: 0.02, assumption: a bonus}\n        max_concession: {value: 0.1, assumption: t}"}},
 	{name: "discount at a mediated table", stated: "docs/SCENARIO-FORMAT.md: discount, games",
 		fixture: "mediated.yaml", mut: []string{"bonus: {value: 0.02, assumption: a bonus}", "bonus: {value: 0.02, assumption: a bonus}\n        discount: {value: 0.5, assumption: t}"}},
 	{name: "power at an alternating table", stated: "docs/MODEL.md §6.1 (alternating: the players propose in turn; power recognises only legislative and majority proposers)",
@@ -189,7 +187,7 @@ func behavioural() []schemaCase {
 		med("issues.*.table", "guard: {label: Guarantees, table: main", "guard: {label: Guarantees, table: interim"),
 		med("issues.*.status_quo", "status_quo: {value: 20, assumption: status quo}", "status_quo: {value: 50, assumption: status quo}").check(checkStatusQuo),
 
-		game("tables.*.protocol", "house: {protocol: legislative", "house: {protocol: alternating"),
+		game("tables.*.protocol", "pie: {protocol: alternating, players: [a, b]}", "pie: {protocol: legislative, players: [a, b], quota: 2}"),
 		med("tables.*.mediator", "mediator: med\n    signatories: [a, b]\n    ratify: [council", "mediator: c\n    signatories: [a, b]\n    ratify: [council"),
 		med("tables.*.signatories", "signatories: [a, b]\n    ratify: [council, vote]", "signatories: [a]\n    ratify: [council, vote]"),
 		med("tables.*.ratify", "ratify: [council, vote]", "ratify: [vote]"),

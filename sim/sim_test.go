@@ -400,8 +400,7 @@ func TestCustomProposer(t *testing.T) {
 	}
 
 	bad := strings.Replace(custom, "test-fixed-42", "no-such-rule", 1)
-	s, err = models.Parse("bad.yaml", []byte(bad))
-	require.NoError(t, err)
-	_, err = sim.Compile(s)
-	assert.ErrorContains(t, err, `actors.med.tables.main.proposer: unknown proposer "no-such-rule"; known: conceding`)
+	// The validator reports it, with its line (models.CheckProposer).
+	_, err = models.Parse("bad.yaml", []byte(bad))
+	assert.ErrorContains(t, err, `bad.yaml:17: actors.med.tables.main.proposer: unknown proposer "no-such-rule"; known: conceding`)
 }
