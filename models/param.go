@@ -65,7 +65,7 @@ func (r *Reference) Derivation() references.Derivation {
 //	{beta: [alpha, beta], ...}          on [0, 1]
 //	{truncnormal: [mean, sd, min, max], ...}
 //	{bernoulli: p, ...}                 1 with probability p, else 0
-//	{beta: [3, 5], reference: {class: peace-settlement-referendums, derive: beta}}
+//	{beta: [2, 5], reference: {class: peace-settlement-referendums, derive: beta}}
 type Param struct {
 	Dist       string    // one of the Dist* constants
 	Args       []float64 // the distribution's arguments, in the order above

@@ -39,14 +39,14 @@ func TestDeriveShipped(t *testing.T) {
 		{"nato-single-ally-holds", Derivation{Method: DeriveTriangular, Scale: 1}, "triangular", []float64{313 / DaysPerMonth, 615 / DaysPerMonth, 3751 / DaysPerMonth}},
 		// 371 of 376 ally-candidate pairs without a hold: Beta(372, 6).
 		{"nato-ally-holds-frequency", Derivation{Method: DeriveBeta, Scale: 1}, "beta", []float64{372, 6}},
-		// 2 of 6 referendums passed: Beta(3, 5); the complement Beta(5, 3).
-		{"peace-settlement-referendums", Derivation{Method: DeriveBeta, Scale: 1}, "beta", []float64{3, 5}},
-		{"peace-settlement-referendums", Derivation{Method: DeriveBetaComplement, Scale: 1}, "beta", []float64{5, 3}},
+		// 1 of 5 referendums passed: Beta(2, 5); the complement Beta(5, 2).
+		{"peace-settlement-referendums", Derivation{Method: DeriveBeta, Scale: 1}, "beta", []float64{2, 5}},
+		{"peace-settlement-referendums", Derivation{Method: DeriveBetaComplement, Scale: 1}, "beta", []float64{5, 2}},
 		// No EU holdout recognized Kosovo after any of three triggers:
 		// 0 of 15, Beta(1, 16).
 		{"kosovo-eu-holdout-recognitions", Derivation{Method: DeriveBeta, Scale: 1}, "beta", []float64{1, 16}},
-		// Eight yes shares; the median is the mean of 0.6491 and 0.7112.
-		{"peace-referendum-yes-shares", Derivation{Method: DeriveTriangular, Scale: 1}, "triangular", []float64{0.2417, (0.6491 + 0.7112) / 2, 0.9883}},
+		// Seven yes shares; the median is the Turkish Cypriots' 0.6491.
+		{"peace-referendum-yes-shares", Derivation{Method: DeriveTriangular, Scale: 1}, "triangular", []float64{0.2417, 0.6491, 0.9439}},
 	} {
 		c, err := Lookup(tc.class)
 		if err != nil {

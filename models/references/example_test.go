@@ -7,8 +7,8 @@ import (
 )
 
 // The distribution a parameter citing the peace-settlement referendums
-// with derive: beta must give: 2 of the 6 referendums passed, so the
-// posterior of the pass rate under a uniform prior is Beta(1+2, 1+4).
+// with derive: beta must give: 1 of the 5 referendums passed, so the
+// posterior of the pass rate under a uniform prior is Beta(1+1, 1+4).
 func ExampleClass_Derive() {
 	c, err := references.Lookup("peace-settlement-referendums")
 	if err != nil {
@@ -21,5 +21,5 @@ func ExampleClass_Derive() {
 		return
 	}
 	fmt.Printf("%s %v from %d of %d cases\n", d.Dist, d.Args, d.K, d.N)
-	// Output: beta [3 5] from 2 of 6 cases
+	// Output: beta [2 5] from 1 of 5 cases
 }
