@@ -62,8 +62,9 @@ type Config struct {
 	Fixed []Fix
 	// Label is copied to every cell, to tell apart sweep points.
 	Label string
-	// ReplicatesPath, if not empty, is a CSV file (gzip-compressed if it
-	// ends in .gz) to write with one row per replicate, in replicate order.
+	// ReplicatesPath, if not empty, is a file to write with one row per
+	// replicate, in replicate order: CSV, gzip-compressed CSV if it ends in
+	// .gz, Parquet if it ends in .parquet (docs/REPLICATES.md).
 	ReplicatesPath string
 	// Progress receives progress reports; nil or Quiet means none.
 	Progress io.Writer
@@ -202,6 +203,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 			return nil, err
 		}
 		res.Manifest.Replicates = cfg.ReplicatesPath
+		res.Manifest.ReplicatesConstant = rw.Constant
 	}
 	if runErr != nil && ctx.Err() == nil {
 		return nil, runErr

@@ -280,6 +280,10 @@ type Manifest struct {
 	MergedFrom []string `json:"merged_from,omitempty"`
 	// Replicates is the per-replicate CSV file written, if any.
 	Replicates string `json:"replicates,omitempty"`
+	// ReplicatesConstant lists the parameters the replicates file leaves
+	// out because they take one value in every replicate of every variant
+	// (docs/REPLICATES.md).
+	ReplicatesConstant []Fix `json:"replicates_constant,omitempty"`
 	// CountsSHA256 is the SHA-256 of counts.json, and ReplicateRange the
 	// replicate indices [from, to) of every variant that this directory
 	// covers; merge checks both.

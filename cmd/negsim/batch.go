@@ -55,7 +55,7 @@ func runBatch(e *env, args []string) error {
 	workers := fs.Int("workers", runtime.NumCPU(), "worker goroutines (results do not depend on it)")
 	out := fs.StringP("out", "o", defaultBatchDir, "output directory")
 	level := fs.Float64("ci", batch.DefaultLevel, "confidence level of the intervals, in (0, 1)")
-	replicates := fs.String("replicates", "", "also write one CSV row per replicate to FILE (gzip if it ends in .gz)")
+	replicates := fs.String("replicates", "", "also write one row per replicate to FILE: CSV, gzipped if FILE ends in .gz, Parquet if it ends in .parquet (docs/REPLICATES.md)")
 	precision := fs.Float64("precision", 0, "stop a variant once every outcome's interval half-width is below H (checked every "+strconv.Itoa(batch.CheckEvery)+" replicates)")
 	minN := fs.Int("min-n", batch.DefaultMinN, "with --precision: the fewest replicates before stopping")
 	quiet := fs.Bool("quiet", false, "no progress on stderr")
@@ -294,7 +294,7 @@ const maxReplicates = batch.MaxN
 // the batch writes into its output directory.
 func checkReplicatesPath(path, out string) error {
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-		return usagef("--replicates %s is a directory; give a file name (gzip if it ends in .gz)", path)
+		return usagef("--replicates %s is a directory; give a file name (FILE.csv, FILE.csv.gz or FILE.parquet)", path)
 	}
 	abs, err1 := filepath.Abs(path)
 	outAbs, err2 := filepath.Abs(out)
