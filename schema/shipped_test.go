@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -197,4 +198,69 @@ func TestSchemaRefusesTypeErrors(t *testing.T) {
 	// The unmodified files are valid.
 	assert.NoError(t, compile(t, scenarioSchema).Validate(parseInstance(t, scenario)))
 	assert.NoError(t, compile(t, experimentSchema).Validate(parseInstance(t, exp)))
+}
+
+// corpusRow is one row of a bad-input corpus (models/testdata/bad,
+// experiment/testdata/bad): a mutation of the corpus's base.yaml and the
+// message the loader must give.
+type corpusRow struct{ name, old, new, want string }
+
+func readCorpus(t *testing.T, path string) []corpusRow {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	var rows []corpusRow
+	for i, line := range strings.Split(string(data), "\n") {
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		f := strings.Split(line, "\t")
+		require.Len(t, f, 6, "%s:%d", path, i+1)
+		for j := range f {
+			f[j], err = strconv.Unquote(`"` + f[j] + `"`)
+			require.NoError(t, err, "%s:%d", path, i+1)
+		}
+		rows = append(rows, corpusRow{f[0], f[1], f[2], f[5]})
+	}
+	return rows
+}
+
+// typeError tells the corpus rows whose message is about a field's name or
+// the type of its value (what a schema can check) from those about ranges,
+// references and rules across fields (what only the loader checks), and
+// from messages about another file (a scenario an experiment names).
+var typeError = regexp.MustCompile(`^(unknown field; allowed here|is [^;]*; want (a |true or false)|is [^;]*, not a whole number|must be (a string|a mapping|true or false|a list ))`)
+
+// The schema refuses every type error of the bad-input corpora, as the
+// loaders do (the corpora's own tests check the loaders' messages).
+func TestSchemaRefusesCorpusTypeErrors(t *testing.T) {
+	for _, c := range []struct{ corpus, schema string }{
+		{"../models/testdata/bad/scenario.tsv", scenarioSchema},
+		{"../experiment/testdata/bad/bad.tsv", experimentSchema},
+	} {
+		if _, err := os.Stat(c.corpus); err != nil {
+			t.Logf("%s: not there, skipped", c.corpus)
+			continue
+		}
+		base, err := os.ReadFile(filepath.Join(filepath.Dir(c.corpus), "base.yaml"))
+		require.NoError(t, err)
+		sc := compile(t, c.schema)
+		n := 0
+		for _, r := range readCorpus(t, c.corpus) {
+			if !typeError.MatchString(r.want) {
+				continue
+			}
+			n++
+			data := strings.Replace(string(base), r.old, r.new, 1)
+			var doc yaml.Node
+			if err := yaml.Unmarshal([]byte(data), &doc); err != nil {
+				continue // not YAML: no schema applies
+			}
+			v, err := instance(&doc)
+			require.NoError(t, err, r.name)
+			assert.Error(t, sc.Validate(v), "%s: the schema accepts %q (the loader says %q)", c.corpus, r.name, r.want)
+		}
+		assert.Positive(t, n, c.corpus)
+		t.Logf("%s: the schema refuses all %d type errors", c.corpus, n)
+	}
 }
