@@ -116,6 +116,11 @@ type State struct {
 	// table agreed this round.
 	live      []int
 	liveDirty bool
+	// firstEvents counts the events that have happened (from 1); a pending
+	// table whose gate waited on one that had not happened when the count
+	// was gateSeen[t] cannot open until it moves.
+	firstEvents uint32
+	gateSeen    []uint32
 
 	// What reset does, prepared once (prep.go).
 	rnd     []randSlot
@@ -152,7 +157,7 @@ func NewState(m *Model) *State {
 	for t := range m.tables {
 		s.tOffer[t] = f(len(m.tables[t].issues))
 	}
-	s.drafts, s.live = make([]tableDraft, nT), make([]int, 0, nT)
+	s.drafts, s.live, s.gateSeen = make([]tableDraft, nT), make([]int, 0, nT), make([]uint32, nT)
 	for t := range m.tables {
 		k := len(m.tables[t].issues)
 		s.drafts[t].d = agents.Draft{Own: f(k), Target: f(k), Lo: f(k), Hi: f(k), OwnLo: f(k), OwnHi: f(k)}
@@ -197,6 +202,8 @@ func (s *State) reset() {
 	s.draw()
 	clear(s.resShift)
 	s.live, s.liveDirty = s.live[:0], false
+	s.firstEvents = 1
+	clear(s.gateSeen)
 	for t := range m.tables {
 		if !m.tables[t].disabled {
 			s.live = append(s.live, t)
@@ -272,7 +279,7 @@ func (s *State) Run(seed, stream uint64, tr Tracer) *Result {
 			}
 		}
 		for _, t := range s.live {
-			if s.status[t] == statusPending {
+			if s.status[t] == statusPending && s.gateSeen[t] != s.firstEvents {
 				s.maybeOpen(t, r)
 			}
 			if s.status[t] == statusOpen && r >= s.blockedUntil[t] {
@@ -366,6 +373,7 @@ func (s *State) maybeOpen(t, r int) {
 		last := 0
 		for _, e := range tb.opensAfter {
 			if s.eventRound[e] == none {
+				s.gateSeen[t] = s.firstEvents // nothing to do until an event happens
 				return
 			}
 			last = max(last, s.eventRound[e])
@@ -403,6 +411,7 @@ func (s *State) step(t, r int) {
 func (s *State) fire(e, r int) {
 	if s.eventRound[e] == none {
 		s.eventRound[e] = r
+		s.firstEvents++
 	}
 	for _, l := range s.m.linksOn[e] {
 		lk := &s.m.links[l]
