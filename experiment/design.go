@@ -331,6 +331,11 @@ func (pl *planner) design(d *Design) {
 				pl.add(a.Line, fmt.Sprintf("%s.levers[%d].param", field, i), "%v", err)
 				continue
 			}
+			for _, sl := range ss {
+				for k, x := range a.Values {
+					pl.inRange(a.Line, fmt.Sprintf("%s.levers[%d].values[%d]", field, i, k), names[sl], x)
+				}
+			}
 			colSlots = append(colSlots, ss)
 			dp.columns = append(dp.columns, a.Name())
 		}

@@ -163,6 +163,10 @@ type planner struct {
 	spec   *Spec
 	models map[string]*sim.Model
 	ps     Problems
+	// ranges are the scenario's parameter ranges (inRange), and reported
+	// the out-of-range values already reported.
+	ranges   map[string][2]float64
+	reported map[string]bool
 }
 
 func (pl *planner) add(line int, field, format string, args ...any) {
@@ -205,6 +209,7 @@ func (pl *planner) fix(m *sim.Model, f Fix, field string) *sim.Model {
 	hit := false
 	for slot, name := range m.ParamNames() {
 		if re.MatchString(name) {
+			pl.inRange(f.Line, field+".value", name, f.Value)
 			m = m.WithFixed(slot, f.Value, "pinned by experiment "+pl.spec.Name)
 			hit = true
 		}
@@ -220,6 +225,10 @@ func (pl *planner) slot(m *sim.Model, a Axis, field string) int {
 	i, err := m.ParamIndex(a.Param)
 	if err != nil {
 		pl.add(a.Line, field+".param", "%v", err)
+		return i
+	}
+	for k, x := range a.Values {
+		pl.inRange(a.Line, fmt.Sprintf("%s.values[%d]", field, k), a.Param, x)
 	}
 	return i
 }

@@ -1,8 +1,10 @@
 package experiment
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"path/filepath"
 	"regexp"
@@ -354,6 +356,46 @@ func (p *parser) str(n *yaml.Node, field string) string {
 	return n.Value
 }
 
+// quoted reports a quoted scalar: "300" is a string, not a number.
+func quoted(n *yaml.Node) bool {
+	return n.Kind == yaml.ScalarNode && n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0
+}
+
+// set reports an empty list, or a name listed twice, in a list that is a
+// set.
+func (p *parser) set(n *yaml.Node, field string, names []string) {
+	if n.Kind == yaml.SequenceNode && len(n.Content) == 0 {
+		p.add(n, field, "is empty; list at least one or leave the field out")
+	}
+	seen := map[string]int{}
+	for i, x := range names {
+		if j, ok := seen[x]; ok {
+			p.add(n.Content[i], fmt.Sprintf("%s[%d]", field, i), "repeats %q (already %s[%d]); %s is a set", x, field, j, field)
+			continue
+		}
+		seen[x] = i
+	}
+}
+
+// secondDocument returns the line of the first document marker (---) after
+// the first document's content, or 0.
+func secondDocument(data []byte) int {
+	lines := strings.Split(strings.NewReplacer("\r\n", "\n", "\r", "\n").Replace(string(data)), "\n")
+	content := false
+	for i, l := range lines {
+		if l == "---" || strings.HasPrefix(l, "--- ") || strings.HasPrefix(l, "---\t") {
+			if content {
+				return i + 1
+			}
+			continue
+		}
+		if t := strings.TrimSpace(l); t != "" && !strings.HasPrefix(t, "#") {
+			content = true
+		}
+	}
+	return 0
+}
+
 func (p *parser) strs(n *yaml.Node, field string) []string {
 	if n.Kind != yaml.SequenceNode {
 		p.add(n, field, "must be a list of strings")
@@ -367,7 +409,17 @@ func (p *parser) strs(n *yaml.Node, field string) []string {
 }
 
 func (p *parser) int(n *yaml.Node, field string, lo, hi int) int {
+	if quoted(n) {
+		p.add(n, field, "is %q, a quoted string; want an integer in [%d, %d] without quotes", n.Value, lo, hi)
+		return 0
+	}
 	v, err := strconv.Atoi(n.Value)
+	if err != nil && n.Kind == yaml.ScalarNode {
+		// A whole number in exponent or decimal notation (2e2, 200.0).
+		if f, ferr := strconv.ParseFloat(n.Value, 64); ferr == nil && f == math.Trunc(f) && math.Abs(f) <= 1<<53 {
+			v, err = int(f), nil
+		}
+	}
 	if n.Kind != yaml.ScalarNode || err != nil {
 		p.add(n, field, "must be an integer in [%d, %d], got %q", lo, hi, n.Value)
 		return 0
@@ -379,6 +431,10 @@ func (p *parser) int(n *yaml.Node, field string, lo, hi int) int {
 }
 
 func (p *parser) float(n *yaml.Node, field string) float64 {
+	if quoted(n) {
+		p.add(n, field, "is %q, a quoted string; want a number without quotes", n.Value)
+		return math.NaN()
+	}
 	v, err := strconv.ParseFloat(n.Value, 64)
 	if n.Kind != yaml.ScalarNode || err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
 		p.add(n, field, "must be a finite number, got %q", n.Value)
@@ -414,13 +470,22 @@ const maxN = 100_000_000
 // Parse parses an experiment file's bytes; name is used in error messages.
 // Included files are not read (Load reads them).
 func Parse(name string, data []byte) (*Spec, error) {
+	if pr := textProblem(name, data); pr != nil {
+		return nil, Problems{*pr}
+	}
 	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&doc); err != nil && err != io.EOF {
 		return nil, Problems{yamlProblem(name, err)}
 	}
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
 		return nil, Problems{{File: name, Msg: "empty experiment file; it needs at least name"}}
 	}
+	var more yaml.Node
+	if err := dec.Decode(&more); err != io.EOF {
+		return nil, Problems{{File: name, Line: secondDocument(data), Msg: "a second YAML document begins here (after ---); an experiment file holds one document"}}
+	}
+	resolveAliases(&doc, map[*yaml.Node]bool{})
 	p := &parser{file: name}
 	s := p.spec(doc.Content[0])
 	if len(p.ps) == 0 {
@@ -471,7 +536,10 @@ func (p *parser) spec(root *yaml.Node) *Spec {
 	}
 	if n := f["seed"]; n != nil {
 		v, err := strconv.ParseUint(n.Value, 10, 64)
-		if n.Kind != yaml.ScalarNode || err != nil {
+		switch {
+		case quoted(n):
+			p.add(n, "seed", "is %q, a quoted string; want an integer in [0, 2^64-1] without quotes", n.Value)
+		case n.Kind != yaml.ScalarNode || err != nil:
 			p.add(n, "seed", "must be an integer in [0, 2^64-1], got %q", n.Value)
 		}
 		s.Seed = v
@@ -484,6 +552,7 @@ func (p *parser) spec(root *yaml.Node) *Spec {
 	}
 	if n := f["outcomes"]; n != nil {
 		s.Outcomes = p.strs(n, "outcomes")
+		p.set(n, "outcomes", s.Outcomes)
 	}
 	if n := f["fixed"]; n != nil {
 		s.Fixed = p.fixes(n, "fixed")
@@ -522,6 +591,14 @@ func (p *parser) spec(root *yaml.Node) *Spec {
 				pair := Pair{A: p.str(g["a"], fd+".a"), B: p.str(g["b"], fd+".b"), Line: c.Line}
 				if g["paired"] != nil {
 					pair.Paired = p.bool(g["paired"], fd+".paired")
+				}
+				if pair.A == pair.B {
+					p.add(c, fd, "compares %s with itself: the difference is 0 by construction", pair.A)
+				}
+				for j, o := range s.Difference {
+					if o.A == pair.A && o.B == pair.B && o.Paired == pair.Paired {
+						p.add(c, fd, "repeats difference[%d]; list each pair once", j)
+					}
 				}
 				s.Difference = append(s.Difference, pair)
 			}
@@ -622,7 +699,13 @@ func (p *parser) fixes(n *yaml.Node, field string) []Fix {
 			p.add(c, fd, "needs both param and value")
 			continue
 		}
-		out = append(out, Fix{Param: p.str(g["param"], fd+".param"), Value: p.float(g["value"], fd+".value"), Line: c.Line})
+		f := Fix{Param: p.str(g["param"], fd+".param"), Value: p.float(g["value"], fd+".value"), Line: c.Line}
+		for j, o := range out {
+			if o.Param == f.Param {
+				p.add(c, fd+".param", "pins %s again (already %s[%d]); pin each parameter once", f.Param, field, j)
+			}
+		}
+		out = append(out, f)
 	}
 	return out
 }
@@ -655,7 +738,14 @@ func (p *parser) axis(n *yaml.Node, field string) Axis {
 			break
 		}
 		for i, c := range v.Content {
-			a.Values = append(a.Values, p.float(c, fmt.Sprintf("%s.values[%d]", field, i)))
+			x := p.float(c, fmt.Sprintf("%s.values[%d]", field, i))
+			for j, y := range a.Values {
+				if x == y {
+					p.add(c, fmt.Sprintf("%s.values[%d]", field, i), "repeats %g (already values[%d]); a sweep's values are a set", x, j)
+					break
+				}
+			}
+			a.Values = append(a.Values, x)
 		}
 	case grid:
 		if g["from"] == nil || g["to"] == nil || g["steps"] == nil {

@@ -29,6 +29,9 @@ const MaxHorizon = 100000
 type validator struct {
 	s  *Scenario
 	ps Problems
+	// ranges, when not nil, collects the allowed range of every parameter
+	// checked (ParamRanges).
+	ranges map[string][2]float64
 	// keys indexes the keys of each mapping of the file that a message's
 	// field path has passed through, so that locating N messages in a file
 	// of N entries stays linear.
@@ -98,6 +101,9 @@ func (v *validator) lineOf(path string) (int, bool) {
 
 // param checks a Param that must lie in [lo, hi].
 func (v *validator) param(field string, p *Param, lo, hi float64, parentLine int) {
+	if v.ranges != nil {
+		v.ranges[field] = [2]float64{lo, hi}
+	}
 	line := p.Line
 	if line == 0 {
 		line = parentLine
@@ -198,7 +204,19 @@ func oneOf(x string, allowed []string) bool {
 
 // validate returns every problem of the scenario.
 func (s *Scenario) validate() Problems {
-	v := &validator{s: s}
+	return s.validateWith(&validator{s: s})
+}
+
+// ParamRanges returns the range the validator allows each parameter of s,
+// by its dotted path (as in negsim scenario's listing): an experiment's
+// fixed: and sweep values must lie in it too.
+func (s *Scenario) ParamRanges() map[string][2]float64 {
+	v := &validator{s: s, ranges: map[string][2]float64{}}
+	s.validateWith(v)
+	return v.ranges
+}
+
+func (s *Scenario) validateWith(v *validator) Problems {
 	if strings.TrimSpace(s.Name) == "" {
 		v.add(s.topLine("name"), "name", "is required")
 	}
