@@ -193,7 +193,12 @@ func newFlags(e *env, name, usage, example string) *pflag.FlagSet {
 	fs.SetOutput(e.stderr)
 	fs.SortFlags = false
 	fs.Usage = func() {
-		fmt.Fprintf(e.stdout, "Usage: negsim %s\n\nFlags:\n%s\nExample:\n  %s\n", usage, fs.FlagUsages(), example)
+		flags := ""
+		if fs.HasFlags() {
+			// A command without flags prints no empty Flags: list.
+			flags = "Flags:\n" + fs.FlagUsages() + "\n"
+		}
+		fmt.Fprintf(e.stdout, "Usage: negsim %s\n\n%sExample:\n  %s\n", usage, flags, example)
 	}
 	e.flags = fs
 	return fs

@@ -215,3 +215,14 @@ func TestCompletionCommand(t *testing.T) {
 		assert.Contains(t, errs, "negsim completion: ", args)
 	}
 }
+
+// A command without flags prints no empty Flags: list (issue 14), and one
+// with flags lists them.
+func TestHelpFlagList(t *testing.T) {
+	for _, c := range commands() {
+		code, out, _ := cli(t, c.name, "--help")
+		require.Equal(t, 0, code, c.name)
+		assert.NotContains(t, out, "Flags:\n\n", c.name)
+		assert.Equal(t, definedFlags(c).HasFlags(), strings.Contains(out, "Flags:\n"), c.name)
+	}
+}
