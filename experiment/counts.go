@@ -199,6 +199,9 @@ func (p *Plan) mergeShards(dir string) error {
 			if c.Key != j.key || c.Lo != lo || c.Hi != hi {
 				return fmt.Errorf("%s: cell %d (%s) was made from another experiment file, scenario, seed or negsim model; expected %s", path, i, c.Desc, j.desc)
 			}
+			if !c.Complete() {
+				return fmt.Errorf("%s (shard %d/%d): marked complete, but cell %q holds %d replicates and its range [%d, %d) holds %d; rerun the shard", path, k, n, c.Desc, c.Counts.N, c.Lo, c.Hi, c.Hi-c.Lo)
+			}
 			if err := j.Counts.Add(&c.Counts); err != nil {
 				return fmt.Errorf("%s: cell %q: %w", path, c.Desc, err)
 			}
