@@ -73,6 +73,35 @@ func runExperiment(e *env, args []string) error {
 	if dir == "" {
 		dir = filepath.Join("out", spec.Name)
 	}
+	// The manifest records the command without --resume and --force, so
+	// that a continued or recomputed run's files equal an uninterrupted
+	// run's.
+	var recorded []string
+	for _, a := range args {
+		if a != "--resume" && a != "--force" {
+			recorded = append(recorded, a)
+		}
+	}
+	command := "negsim experiment " + strings.Join(recorded, " ")
+	// A directory that holds the complete output of the same inputs (the
+	// same negsim, command, experiment and scenario files) is up to date:
+	// nothing runs and nothing is written.
+	digest, err := experiment.InputsDigest(spec, version(), executableSHA256(), command)
+	if err != nil {
+		return err
+	}
+	if !*force && !*merge && sh.IsZero() {
+		ok, err := experiment.UpToDate(dir, digest)
+		if err != nil {
+			return err
+		}
+		if ok {
+			if !*quiet {
+				fmt.Fprintf(e.stderr, "%s is up to date: every file is as the same negsim, command, experiment and scenario files wrote it (--force recomputes)\n", dir)
+			}
+			return nil
+		}
+	}
 	plan, err := experiment.NewPlan(spec)
 	if err != nil {
 		var ps experiment.Problems
@@ -110,16 +139,6 @@ func runExperiment(e *env, args []string) error {
 	// signals: a second one kills the process, and the transaction then
 	// leaves the previous result.
 	ctx := context.Background()
-	// The manifest records the command without --resume and --force, so
-	// that a continued or recomputed run's files equal an uninterrupted
-	// run's.
-	var recorded []string
-	for _, a := range args {
-		if a != "--resume" && a != "--force" {
-			recorded = append(recorded, a)
-		}
-	}
-	command := "negsim experiment " + strings.Join(recorded, " ")
 	switch {
 	case *merge:
 		if err := experiment.MergeShards(plan, dir); err != nil {
@@ -170,6 +189,9 @@ func runExperiment(e *env, args []string) error {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
+		return err
+	}
+	if err := experiment.WriteOutputs(dir, digest); err != nil {
 		return err
 	}
 	if !*quiet {

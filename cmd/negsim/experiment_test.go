@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/require"
 )
 
 // experimentCLI runs negsim in-process with args and returns its exit code,
@@ -196,4 +198,35 @@ func TestExperimentDefaultOut(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "results")); err == nil {
 		t.Errorf("the experiment wrote results/ without being told to")
 	}
+}
+
+// TestExperimentUpToDate reruns a complete experiment into its directory:
+// the second run finds it up to date and writes nothing; after a comment is
+// added to the experiment file it rewrites the files but takes every cell
+// from counts.json (a comment changes no cell); after n changes it runs
+// every cell again; --force recomputes everything.
+func TestExperimentUpToDate(t *testing.T) {
+	dir := t.TempDir()
+	scenario, _ := filepath.Abs("../../experiment/testdata/mini.yaml")
+	file := filepath.Join(dir, "small.yaml")
+	body := "name: small\nscenario: " + scenario + "\nvariants: [base, no_side]\nn: 3000\n"
+	require.NoError(t, os.WriteFile(file, []byte(body), 0o644))
+	out := filepath.Join(dir, "out")
+	run := func(want string, args ...string) {
+		t.Helper()
+		code, _, stderr := experimentCLI(append([]string{"experiment", file, "-o", out, "--workers", "2"}, args...)...)
+		if code != exitOK || !strings.Contains(stderr, want) {
+			t.Fatalf("exit %d, stderr %q, expected it to contain %q", code, stderr, want)
+		}
+	}
+	run("6000 replicates run")
+	run("is up to date")
+	require.NoError(t, os.WriteFile(file, []byte(body+"# a comment\n"), 0o644))
+	run("0 replicates run in")
+	run("is up to date")
+	require.NoError(t, os.WriteFile(filepath.Join(out, "summary.csv"), []byte("edited\n"), 0o644))
+	run("0 replicates run in")
+	require.NoError(t, os.WriteFile(file, []byte(strings.Replace(body, "n: 3000", "n: 2000", 1)), 0o644))
+	run("4000 replicates run")
+	run("4000 replicates run", "--force")
 }
