@@ -1,12 +1,16 @@
 package batch
 
 import (
+	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/negsim/negsim/models"
+	"github.com/negsim/negsim/runner"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -184,4 +188,30 @@ func TestReadCountsOldFormat(t *testing.T) {
 	require.NoError(t, os.WriteFile(path, b, 0o644))
 	_, err = ReadCounts(path)
 	require.ErrorContains(t, err, "below_reservation")
+}
+
+// TestForecastMerge runs the default scenario's bdm-forecast variant as 3
+// shards of 3 workers and checks that their merge writes forecast.csv byte
+// for byte as one unsharded worker does, and that its rows are those of
+// runner.ForecastRows for each of the two bdm tables and every round.
+func TestForecastMerge(t *testing.T) {
+	s, err := models.Default()
+	require.NoError(t, err)
+	cfg := Config{Scenario: s, Variants: []string{"full-plan+bdm-forecast"}, N: 2500, Seed: 4, Workers: 1}
+	whole := runDir(t, cfg)
+	cfg.Workers = 3
+	merged, err := Merge(shardDirs(t, cfg, 3))
+	require.NoError(t, err)
+	dir := t.TempDir()
+	require.NoError(t, merged.WriteDir(dir, merged.Manifest))
+	want := read(t, filepath.Join(whole, ForecastFile))
+	assert.Equal(t, string(want), string(read(t, filepath.Join(dir, ForecastFile))))
+	recs, err := csv.NewReader(bytes.NewReader(want)).ReadAll()
+	require.NoError(t, err)
+	h := 36 // the default scenario's horizon, in months
+	require.Len(t, recs, 1+2*h, "a header and a row per bdm table and round")
+	assert.Equal(t, append([]string{"variant"}, runner.ForecastColumns...), recs[0])
+	last := recs[h]
+	assert.Equal(t, []string{"full-plan+bdm-forecast", "bdm_donbas", "35", "2500"}, last[:4],
+		"every replicate has a forecast by the last round")
 }

@@ -22,6 +22,7 @@ import (
 const (
 	SummaryFile  = "summary.csv"
 	ByRoundFile  = "byround.csv"
+	ForecastFile = "forecast.csv"
 	CountsFile   = "counts.json"
 	ManifestFile = "manifest.json"
 )
@@ -127,6 +128,10 @@ func (c *Cell) Add(o *Cell) error {
 		if o.Outcomes[i] != c.Outcomes[i] {
 			return fmt.Errorf("cell %s: outcome %d is %q, expected %q", c.name(), i, o.Outcomes[i], c.Outcomes[i])
 		}
+	}
+	if c.N == 0 && c.Key == "" && c.Forecast == nil && o.Forecast != nil {
+		// An empty cell of a merge takes the forecast tables of the first.
+		c.Forecast = (&runner.Counts{Forecast: o.Forecast}).Like().Forecast
 	}
 	if len(c.Forecast) != len(o.Forecast) {
 		return fmt.Errorf("cell %s: forecasts of %d tables, expected %d", c.name(), len(o.Forecast), len(c.Forecast))
@@ -310,9 +315,10 @@ type PrecisionInfo struct {
 // timeStamp formats t for the manifest.
 func timeStamp(t time.Time) string { return t.Format(time.RFC3339) }
 
-// WriteDir writes summary.csv, byround.csv, counts.json and manifest (as
-// manifest.json) into dir, each atomically; dir must exist. The manifest
-// records the SHA-256 of counts.json and the replicate range.
+// WriteDir writes summary.csv, byround.csv, forecast.csv (when a cell has
+// bdm tables), counts.json and manifest (as manifest.json) into dir, each
+// atomically; dir must exist. The manifest records the SHA-256 of
+// counts.json and the replicate range.
 func (r *Result) WriteDir(dir string, manifest Manifest) error {
 	counts, err := r.encodeCounts()
 	if err != nil {
@@ -327,6 +333,12 @@ func (r *Result) WriteDir(dir string, manifest Manifest) error {
 		{ByRoundFile, r.WriteByRound},
 		{CountsFile, func(w io.Writer) error { _, err := w.Write(counts); return err }},
 		{ManifestFile, func(w io.Writer) error { return writeJSON(w, manifest) }},
+	}
+	if r.HasForecast() {
+		files = append(files[:2:2], append([]struct {
+			name  string
+			write func(io.Writer) error
+		}{{ForecastFile, r.WriteForecast}}, files[2:]...)...)
 	}
 	for _, f := range files {
 		if err := atomicfile.Write(filepath.Join(dir, f.name), f.write); err != nil {
@@ -479,6 +491,46 @@ func (r *Result) WriteByRound(w io.Writer) error {
 				row = append(row, name, strconv.Itoa(round), strconv.FormatInt(cum, 10), strconv.FormatInt(c.N, 10),
 					fmtP(p.P()), fmtP(lo), fmtP(hi))
 				cw.Write(row)
+			}
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// HasForecast reports whether a cell of r has bdm tables, whose forecast by
+// round forecast.csv reports.
+func (r *Result) HasForecast() bool {
+	for i := range r.Cells {
+		if len(r.Cells[i].Forecast) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// WriteForecast writes forecast.csv: for each cell with bdm tables, each
+// table and round, the number of replicates with a forecast by then, and
+// for the weighted mean and the weighted median of the positions the mean
+// over replicates, its confidence interval and the range holding at least
+// the confidence level of the replicates (runner.ForecastRows).
+func (r *Result) WriteForecast(w io.Writer) error {
+	lab := r.labelled()
+	head := append([]string{"variant"}, runner.ForecastColumns...)
+	if lab {
+		head = append([]string{"variant", "label"}, runner.ForecastColumns...)
+	}
+	cw := csv.NewWriter(w)
+	cw.Write(head)
+	for i := range r.Cells {
+		c := &r.Cells[i]
+		for k := range c.Forecast {
+			for _, row := range runner.ForecastRows(&c.Forecast[k], r.level()) {
+				pre := []string{c.Variant}
+				if lab {
+					pre = append(pre, c.Label)
+				}
+				cw.Write(append(pre, row...))
 			}
 		}
 	}

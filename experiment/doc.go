@@ -38,7 +38,7 @@
 //	binned: {bins: 20, params: all}  # first-order indices from the variant cells' own replicates
 //	convergence: [100, 1000, 10000]  # increasing, last ≤ n; first variant
 //	verification: true            # verify.Run: verification.csv
-//	figures: [variants, byround, sweep, heatmap, tornado, convergence, difference, decompose, sobol, morris, verification]
+//	figures: [variants, byround, forecast, sweep, heatmap, tornado, convergence, difference, decompose, sobol, morris, verification]
 //	includes: [other.yaml]        # run into OUT/NAME of each
 //
 // Load parses a file and its includes and reports every problem with its

@@ -316,6 +316,7 @@ func (pl *planner) plan() {
 		}
 		p.main = append(p.main, j)
 	}
+	pl.forecast(models)
 	if a := spec.Sweep; a != nil {
 		for i, v := range vs {
 			slot := pl.slot(models[i], *a, "sweep")
@@ -383,6 +384,32 @@ func (pl *planner) plan() {
 			p.jobs[j].Pair = jb.Model
 			p.pairs[i] = j
 		}
+	}
+}
+
+// forecast asks the variant cells with a bdm table for the BDM forecast by
+// round (forecast.csv) when the figures name forecast, or by default; a
+// forecast figure with no such cell is a problem.
+func (pl *planner) forecast(ms []*sim.Model) {
+	p, spec := pl.p, pl.spec
+	any := false
+	for i, j := range p.main {
+		if len(ms[i].BDMTables()) > 0 {
+			any = true
+			p.jobs[j].forecast = true
+		}
+	}
+	switch {
+	case any && spec.figuresDefault:
+		if !contains(spec.Figures, "forecast") {
+			spec.Figures = append(spec.Figures, "forecast")
+		}
+	case !contains(spec.Figures, "forecast"):
+		for _, j := range p.main {
+			p.jobs[j].forecast = false
+		}
+	case !any:
+		pl.add(spec.lines["figures"], "figures", "figure forecast needs a variant cell with a bdm table (protocol: bdm, docs/MODEL.md §3.11); none of %s has one", strings.Join(p.Labels, ", "))
 	}
 }
 

@@ -7,6 +7,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/negsim/negsim/batch"
+	"github.com/negsim/negsim/models"
 )
 
 // resumeSpec has variant cells with binned parameters, a paired difference,
@@ -204,5 +207,67 @@ func TestCache(t *testing.T) {
 	}
 	if got, err := LoadCounts(s, dir); err != nil || got != 0 {
 		t.Errorf("another seed took %d replicates from the cache (%v)", got, err)
+	}
+}
+
+// TestForecastFigure checks when forecast.csv is written: by default for a
+// variant cell with a bdm table (and then equal, row for row, to negsim
+// batch's forecast.csv of the same variant, seed and N), not when the
+// figures list leaves it out, and never silently: naming it with no bdm
+// cell is a problem.
+func TestForecastFigure(t *testing.T) {
+	ctx := context.Background()
+	const v = "full-plan+bdm-forecast"
+	for _, c := range []struct {
+		figures string
+		want    bool
+	}{{"", true}, {"figures: [variants]\n", false}, {"figures: [variants, forecast]\n", true}} {
+		s, err := Parse("testdata/forecast.yaml", []byte("name: f\nvariants: ["+v+"]\nn: 300\nseed: 3\n"+c.figures))
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := NewPlan(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := Run(ctx, p, Options{Workers: 2}); err != nil {
+			t.Fatal(err)
+		}
+		dir := t.TempDir()
+		if err := WriteFiles(ctx, p, dir, "test"); err != nil {
+			t.Fatal(err)
+		}
+		got, err := os.ReadFile(filepath.Join(dir, "forecast.csv"))
+		if (err == nil) != c.want {
+			t.Fatalf("%q: forecast.csv written: %v, expected %v", c.figures, err == nil, c.want)
+		}
+		if !c.want {
+			continue
+		}
+		sc, err := models.Default()
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := batch.Run(ctx, batch.Config{Scenario: sc, Variants: []string{v}, N: 300, Seed: 3, Workers: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		if err := res.WriteForecast(&b); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, b.Bytes()) {
+			t.Errorf("%q: the experiment's forecast.csv differs from the batch's", c.figures)
+		}
+		if lines := strings.Count(string(got), "\n"); lines != 1+2*36 {
+			t.Errorf("%d lines, expected a header and 36 rounds of each of the 2 bdm tables", lines)
+		}
+	}
+	s, err := Parse("testdata/forecast.yaml", []byte("name: f\nvariants: [full-plan]\nn: 300\nfigures: [variants, forecast]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := NewPlan(s); err == nil || !strings.Contains(err.Error(), "figure forecast needs a variant cell with a bdm table") {
+		t.Errorf("forecast without a bdm table: error %v", err)
 	}
 }

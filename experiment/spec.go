@@ -19,7 +19,7 @@ import (
 )
 
 // Figure names an experiment may ask for, in the order they are drawn.
-var FigureNames = []string{"variants", "byround", "sweep", "heatmap", "tornado", "convergence", "difference", "decompose", "sobol", "morris", "verification"}
+var FigureNames = []string{"variants", "byround", "forecast", "sweep", "heatmap", "tornado", "convergence", "difference", "decompose", "sobol", "morris", "verification"}
 
 // Spec is a parsed experiment file.
 type Spec struct {
@@ -76,8 +76,12 @@ type Spec struct {
 	// its own subdirectory.
 	Includes []*Spec
 
-	lines        map[string]int // line of each top-level field, for later checks
-	includeNames []include
+	lines map[string]int // line of each top-level field, for later checks
+	// figuresDefault is set when the file lists no figures: every figure
+	// the experiment has data for is drawn, forecast included when a
+	// variant cell has a bdm table (known only to the plan).
+	figuresDefault bool
+	includeNames   []include
 }
 
 // Variant is one cell of the comparison: a scenario variant (names joined
@@ -836,6 +840,7 @@ func (p *parser) decompose(n *yaml.Node) *Decompose {
 func (p *parser) figures(s *Spec, n, root *yaml.Node) {
 	if n == nil {
 		// Default: every figure the experiment has data for.
+		s.figuresDefault = true
 		if s.AllPolicies || len(s.Variants) > 0 {
 			s.Figures = append(s.Figures, "variants")
 		}
@@ -857,7 +862,7 @@ func (p *parser) figures(s *Spec, n, root *yaml.Node) {
 		fd := fmt.Sprintf("figures[%d]", i)
 		need, what := true, ""
 		switch name {
-		case "variants", "byround":
+		case "variants", "byround", "forecast":
 			need, what = s.AllPolicies || len(s.Variants) > 0, "variants"
 		case "sweep":
 			need, what = s.Sweep != nil, "sweep"

@@ -16,6 +16,7 @@ import (
 	"github.com/negsim/negsim/atomicfile"
 	"github.com/negsim/negsim/batch"
 	"github.com/negsim/negsim/figures"
+	"github.com/negsim/negsim/runner"
 	"github.com/negsim/negsim/stats"
 	"github.com/negsim/negsim/verify"
 )
@@ -88,6 +89,9 @@ func WriteFiles(ctx context.Context, p *Plan, dir, command string) error {
 		if contains(spec.Figures, "byround") {
 			put("byround.csv", p.byRound())
 		}
+	}
+	if contains(spec.Figures, "forecast") {
+		put("forecast.csv", p.forecastRows())
 	}
 	if p.sweep != nil {
 		put("sweep.csv", p.sweepRows())
@@ -226,6 +230,22 @@ func (p *Plan) byRound() [][]string {
 			for r := range p.Horizon {
 				acc += c.Hist[o][r]
 				rows = append(rows, append([]string{label, name, strconv.Itoa(r)}, p.estimate(acc, c.N)...))
+			}
+		}
+	}
+	return rows
+}
+
+// forecastRows returns forecast.csv: for every variant cell with bdm
+// tables, each table and round, the BDM forecast's mean over replicates with
+// its interval and the range of the replicates (runner.ForecastRows).
+func (p *Plan) forecastRows() [][]string {
+	rows := [][]string{append([]string{"variant"}, runner.ForecastColumns...)}
+	for li, label := range p.Labels {
+		c := &p.jobs[p.main[li]].Counts
+		for k := range c.Forecast {
+			for _, r := range runner.ForecastRows(&c.Forecast[k], p.Spec.Level) {
+				rows = append(rows, append([]string{label}, r...))
 			}
 		}
 	}

@@ -24,7 +24,9 @@ var (
 	convergenceHeader  = []string{"variant", "outcome", "n", "successes", "p", "ci_low", "ci_high"}
 	differenceHeader   = []string{"variant_a", "variant_b", "outcome", "p_a", "p_b", "diff", "ci_low", "ci_high", "design"}
 	verificationHeader = []string{"game", "param", "x", "engine", "closed_form", "abs_error"}
-	decomposeHeader    = []string{"variant", "from", "to", "outcome", "component", "parameter", "dist_from", "dist_to",
+	forecastHeader     = []string{"variant", "table", "round", "n", "mean", "mean_ci_low", "mean_ci_high", "mean_range_low", "mean_range_high",
+		"median", "median_ci_low", "median_ci_high", "median_range_low", "median_range_high"}
+	decomposeHeader = []string{"variant", "from", "to", "outcome", "component", "parameter", "dist_from", "dist_to",
 		"p_base", "p_alt", "shift", "ci_low", "ci_high", "share", "n"}
 )
 
@@ -509,3 +511,36 @@ func ParseDecompose(r io.Reader, name string) ([]DecomposeRow, error) {
 func ReadDecompose(path string) ([]DecomposeRow, error) {
 	return readFile(path, ParseDecompose)
 }
+
+// ForecastRow is one line of forecast.csv: a bdm table's forecast in one
+// round under one variant, over the replicates with a forecast by then:
+// the mean of the capability×salience-weighted mean of the positions and
+// of their weighted median (the BDM forecast), each with its confidence
+// interval and the range holding the confidence level of the replicates.
+type ForecastRow struct {
+	Variant, Table                                 string
+	Round, N                                       int
+	Mean, MeanLo, MeanHi, MeanRangeLo, MeanRangeHi float64
+	Median, MedianLo, MedianHi                     float64
+	MedianRangeLo, MedianRangeHi                   float64
+}
+
+// ParseForecast reads forecast.csv; fields of a round without forecasts
+// are empty and read as NaN.
+func ParseForecast(r io.Reader, name string) ([]ForecastRow, error) {
+	var rows []ForecastRow
+	err := parseCSV(r, name, forecastHeader, func(f *fields) {
+		row := ForecastRow{Variant: f.str(0), Table: f.str(1), Round: f.int(2), N: f.int(3),
+			Mean: f.optFloat(4), MeanLo: f.optFloat(5), MeanHi: f.optFloat(6), MeanRangeLo: f.optFloat(7), MeanRangeHi: f.optFloat(8),
+			Median: f.optFloat(9), MedianLo: f.optFloat(10), MedianHi: f.optFloat(11), MedianRangeLo: f.optFloat(12), MedianRangeHi: f.optFloat(13)}
+		if row.N >= 2 {
+			f.checkInterval(4, row.Mean, row.MeanLo, row.MeanHi)
+			f.checkInterval(9, row.Median, row.MedianLo, row.MedianHi)
+		}
+		rows = append(rows, row)
+	})
+	return rows, err
+}
+
+// ReadForecast reads the forecast.csv file at path.
+func ReadForecast(path string) ([]ForecastRow, error) { return readFile(path, ParseForecast) }

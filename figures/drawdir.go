@@ -13,6 +13,7 @@ const (
 	ManifestFile     = "manifest.json"
 	SummaryFile      = "summary.csv"
 	ByRoundFile      = "byround.csv"
+	ForecastFile     = "forecast.csv"
 	SweepFile        = "sweep.csv"
 	HeatmapFile      = "heatmap.csv"
 	SensitivityFile  = "sensitivity.csv"
@@ -46,6 +47,7 @@ func drawWith[T any](read func(string) ([]T, error), fig func([]T, Caption, stri
 var jobs = []figureJob{
 	{SummaryFile, "variants", drawWith(ReadSummary, Variants)},
 	{ByRoundFile, "byround", drawWith(ReadByRound, ByRound)},
+	{ForecastFile, "forecast", drawWith(ReadForecast, Forecast)},
 	{SweepFile, "sweep", drawWith(ReadSweep, Sweep)},
 	{HeatmapFile, "heatmap", drawWith(ReadHeatmap, Heatmap)},
 	{SensitivityFile, "tornado", drawWith(ReadSensitivity, Tornado)},
@@ -59,9 +61,9 @@ var jobs = []figureJob{
 
 // DrawDir draws every figure it can from the result files in dir: it
 // reads manifest.json for the caption and, for each of summary.csv,
-// byround.csv, sweep.csv, heatmap.csv, sensitivity.csv, convergence.csv,
+// byround.csv, forecast.csv, sweep.csv, heatmap.csv, sensitivity.csv, convergence.csv,
 // difference.csv, decompose.csv, sobol.csv, morris.csv and
-// verification.csv that exists, writes the figure (variants, byround,
+// verification.csv that exists, writes the figure (variants, byround, forecast,
 // sweep, heatmap, tornado, convergence, difference, decompose, sobol,
 // morris, verification) as NAME.svg and NAME.png in dir. It returns the files
 // written, in that order. A table that fails to parse or draw does not

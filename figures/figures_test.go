@@ -46,6 +46,9 @@ var golden = []struct {
 	{"byround", func(c Caption, out string) error {
 		return drawWith(ReadByRound, ByRound)(filepath.Join(fixtureDir, ByRoundFile), c, out)
 	}},
+	{"forecast", func(c Caption, out string) error {
+		return drawWith(ReadForecast, Forecast)(filepath.Join(fixtureDir, ForecastFile), c, out)
+	}},
 	{"sweep", func(c Caption, out string) error {
 		return drawWith(ReadSweep, Sweep)(filepath.Join(fixtureDir, SweepFile), c, out)
 	}},
@@ -135,7 +138,7 @@ func copyFixture(t *testing.T, names ...string) string {
 }
 
 func TestDrawDir(t *testing.T) {
-	dir := copyFixture(t, ManifestFile, SummaryFile, ByRoundFile, SweepFile, HeatmapFile,
+	dir := copyFixture(t, ManifestFile, SummaryFile, ByRoundFile, ForecastFile, SweepFile, HeatmapFile,
 		SensitivityFile, ConvergenceFile, DifferenceFile, VerificationFile)
 	files, err := DrawDir(dir)
 	require.NoError(t, err)
@@ -145,7 +148,7 @@ func TestDrawDir(t *testing.T) {
 		names = append(names, filepath.Base(f))
 	}
 	assert.Equal(t, []string{
-		"variants.svg", "variants.png", "byround.svg", "byround.png",
+		"variants.svg", "variants.png", "byround.svg", "byround.png", "forecast.svg", "forecast.png",
 		"sweep.svg", "sweep.png", "heatmap.svg", "heatmap.png",
 		"tornado.svg", "tornado.png", "convergence.svg", "convergence.png",
 		"difference.svg", "difference.png", "verification.svg", "verification.png",
@@ -280,6 +283,28 @@ func TestNoRows(t *testing.T) {
 	assert.ErrorIs(t, Convergence(nil, fixtureCaption, out), errNoRows)
 	assert.ErrorIs(t, Difference(nil, fixtureCaption, out), errNoRows)
 	assert.ErrorIs(t, Verification(nil, fixtureCaption, out), errNoRows)
+	assert.ErrorIs(t, Forecast(nil, fixtureCaption, out), errNoRows)
+}
+
+// TestParseForecast reads the fixture's forecast.csv (a batch of the
+// default scenario's bdm-forecast variant, rounds 0–7) and refuses a mean
+// outside its interval and a round that is not a number.
+func TestParseForecast(t *testing.T) {
+	rows, err := ReadForecast(filepath.Join(fixtureDir, ForecastFile))
+	require.NoError(t, err)
+	require.Len(t, rows, 2*2*8, "2 variants, 2 tables, 8 rounds")
+	assert.Equal(t, "bdm_donbas", rows[0].Table)
+	assert.Equal(t, 1000, rows[0].N)
+	head := strings.Join(forecastHeader, ",") + "\n"
+	for _, c := range []struct{ in, want string }{
+		{head + "v,t,0,10,50,49,51,40,60,55,56,57,40,70\n", `f.csv:2: column "median": estimate 55 outside its interval [56, 57]`},
+		{head + "v,t,x,10,50,49,51,40,60,55,54,57,40,70\n", `f.csv:2: column "round"`},
+	} {
+		_, err := ParseForecast(strings.NewReader(c.in), "f.csv")
+		if assert.Error(t, err, c.in) {
+			assert.Contains(t, err.Error(), c.want)
+		}
+	}
 }
 
 func TestSweepOneLever(t *testing.T) {

@@ -60,6 +60,9 @@ type linesFigure struct {
 	// style gives the colour and dashes of the i-th key; nil means
 	// seriesColor and seriesDashes.
 	style func(i int) (color.Color, []vg.Length)
+	// yMax, when positive, fixes the top of the y axis and labels it with
+	// plain numbers instead of probabilities.
+	yMax float64
 }
 
 // styleOf returns the colour and dashes of the i-th key.
@@ -128,7 +131,11 @@ func (f linesFigure) save(path string) error {
 		}
 		addGrid(p, true, true)
 		p.Y.Min, p.Y.Max = 0, ymax
-		p.Y.Tick.Marker = probTicks{}
+		if f.yMax > 0 {
+			p.Y.Max = f.yMax
+		} else {
+			p.Y.Tick.Marker = probTicks{}
+		}
 		p.X.Min, p.X.Max = xmin, xmax
 		if f.logX {
 			p.X.Scale = plot.LogScale{}

@@ -42,11 +42,11 @@ func newBDMTables(m *Model) []bdmTable {
 }
 
 // BDMTables returns the indices of the tables run by the BDM model (protocol
-// bdm with at least three players), in table order.
+// bdm with at least three players, not disabled), in table order.
 func (m *Model) BDMTables() []int {
 	var out []int
 	for t := range m.tables {
-		if m.tables[t].protocol == protoBDM && len(m.tables[t].players) >= 3 {
+		if tb := &m.tables[t]; tb.protocol == protoBDM && len(tb.players) >= 3 && !tb.disabled {
 			out = append(out, t)
 		}
 	}

@@ -190,7 +190,11 @@ func writeRunDir(e *env, res *batch.Result, tx *outdir.Tx, dir string) error {
 	if err := res.PrintSummary(e.stdout); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "\nwrote %s/{summary.csv,byround.csv,counts.json,manifest.json}\n", dir)
+	files := "summary.csv,byround.csv,counts.json,manifest.json"
+	if res.HasForecast() {
+		files = "summary.csv,byround.csv,forecast.csv,counts.json,manifest.json"
+	}
+	fmt.Fprintf(e.stdout, "\nwrote %s/{%s}\n", dir, files)
 	return nil
 }
 

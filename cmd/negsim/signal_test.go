@@ -190,7 +190,9 @@ func TestBatchSignals(t *testing.T) {
 				// The counts files differ in their keys (N is part of a
 				// cell's key), ranges and complete flags, not in counts.
 				countsOf := func(b string) []json.RawMessage {
-					var f struct{ Cells []struct{ Counts json.RawMessage } }
+					var f struct {
+						Cells []struct{ Counts json.RawMessage }
+					}
 					require.NoError(t, json.Unmarshal([]byte(b), &f), name)
 					var out []json.RawMessage
 					for _, c := range f.Cells {
