@@ -56,6 +56,22 @@ func readParquet(t *testing.T, path string) [][]string {
 	}
 }
 
+// The gzip-compressed CSV is byte-identical, compressed, for 1 and 3
+// workers (batch_test.go's TestWorkersIdentical compares its content).
+func TestReplicatesGzipBytes(t *testing.T) {
+	s := mini(t)
+	var ref []byte
+	for _, w := range []int{1, 3} {
+		rep := filepath.Join(t.TempDir(), "rep.csv.gz")
+		runDir(t, Config{Scenario: s, Variants: []string{"base", "soft"}, N: 2500, Seed: 4, Workers: w, ReplicatesPath: rep})
+		if got := read(t, rep); ref == nil {
+			ref = got
+		} else {
+			assert.True(t, bytes.Equal(ref, got), "workers %d: the gzip file differs from workers 1", w)
+		}
+	}
+}
+
 // The Parquet file is byte-identical for 1, 2 and 7 workers, and holds
 // exactly what the CSV holds: the same columns in the same order, the same
 // values (doubles to the last bit, as CSV prints them with 'g', -1), and
