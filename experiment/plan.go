@@ -166,6 +166,7 @@ type planner struct {
 	// ranges are the scenario's parameter ranges (inRange), and reported
 	// the out-of-range values already reported.
 	ranges   map[string][2]float64
+	pairs    [][2]string
 	reported map[string]bool
 }
 
@@ -228,7 +229,9 @@ func (pl *planner) slot(m *sim.Model, a Axis, field string) int {
 		return i
 	}
 	for k, x := range a.Values {
-		pl.inRange(a.Line, fmt.Sprintf("%s.values[%d]", field, k), a.Param, x)
+		f := fmt.Sprintf("%s.values[%d]", field, k)
+		pl.inRange(a.Line, f, a.Param, x)
+		pl.ordered(m.WithFixed(i, x, "checked"), a.Line, f)
 	}
 	return i
 }
@@ -296,6 +299,12 @@ func (pl *planner) plan() {
 		}
 		for i, f := range v.Fixed {
 			m = pl.fix(m, f, fmt.Sprintf("variants.%s.fixed[%d]", v.Label, i))
+		}
+		switch {
+		case len(v.Fixed) > 0:
+			pl.ordered(m, v.Line, fmt.Sprintf("variants.%s.fixed", v.Label))
+		case len(spec.Fixed) > 0:
+			pl.ordered(m, spec.lines["fixed"], "fixed")
 		}
 		p.Horizon = max(p.Horizon, m.Horizon)
 		return m

@@ -32,6 +32,8 @@ type validator struct {
 	// ranges, when not nil, collects the allowed range of every parameter
 	// checked (ParamRanges).
 	ranges map[string][2]float64
+	// pairs, when not nil, collects the ordered pairs checked (ParamPairs).
+	pairs [][2]string
 	// keys indexes the keys of each mapping of the file that a message's
 	// field path has passed through, so that locating N messages in a file
 	// of N entries stays linear.
@@ -216,6 +218,15 @@ func (s *Scenario) ParamRanges() map[string][2]float64 {
 	return v.ranges
 }
 
+// ParamPairs returns the pairs of parameters (lo, hi), by dotted path,
+// whose draws must satisfy lo ≤ hi (red lines, a tactic's pmin and pmax):
+// an experiment's pins must leave them so too.
+func (s *Scenario) ParamPairs() [][2]string {
+	v := &validator{s: s, pairs: [][2]string{}}
+	s.validateWith(v)
+	return v.pairs
+}
+
 func (s *Scenario) validateWith(v *validator) Problems {
 	if strings.TrimSpace(s.Name) == "" {
 		v.add(s.topLine("name"), "name", "is required")
@@ -309,6 +320,9 @@ func (v *validator) events(line int, f string, es []EventRef) {
 // that a draw of lo can exceed a draw of hi: every value lo can take must
 // lie at or below every value hi can take.
 func (v *validator) ordered(line int, f, loName, hiName string, lo, hi *Param, what string) {
+	if v.pairs != nil && lo != nil && hi != nil {
+		v.pairs = append(v.pairs, [2]string{f + "." + loName, f + "." + hiName})
+	}
 	if lo == nil || hi == nil || !lo.shapeOK() || !hi.shapeOK() {
 		return
 	}
