@@ -184,28 +184,47 @@ func (s *State) stepMediated(t, r int) {
 
 // fillDraft sets the draft of table t's mediator (all but Conceded): its
 // own ideal and red lines, the signatories' power-, salience- and
-// demand-weighted ideal point, and their red lines.
+// demand-weighted ideal point, and their red lines. What does not depend
+// on the demand weights is refilled only when the preferences move.
 func (s *State) fillDraft(t int) {
 	m := s.m
 	tb := &m.tables[t]
-	nI, nA := len(m.Issues), len(m.Actors)
-	d := &s.drafts[t].d
+	td := &s.drafts[t]
+	if !td.prefOK || td.prefVer != s.prefVer {
+		s.fillPrefs(t)
+		td.prefOK, td.prefVer = true, s.prefVer
+	}
+	d := &td.d
+	terms := s.terms[t]
 	for j, i := range tb.issues {
 		var num, den float64
-		lo, hi := math.Inf(-1), math.Inf(1)
-		for _, a := range tb.signatories {
-			p := a*nI + i
-			if !m.pos[p].has {
-				continue
-			}
-			w := s.vals[m.actorPower[a]] * s.sal[p] * s.demand[t*nA+a]
-			num += w * s.ideal[p]
+		for _, tm := range terms[s.termAt[t][j]:s.termAt[t][j+1]] {
+			w := tm.ps * s.demand[tm.dem]
+			num += w * tm.ideal
 			den += w
-			lo, hi = max(lo, s.lo[p]), min(hi, s.hi[p])
 		}
 		d.Target[j] = s.pos[i]
 		if den > 0 {
 			d.Target[j] = num / den
+		}
+	}
+}
+
+// fillPrefs sets the parts of table t's draft that the preferences alone
+// fix: the signatories' red lines, the mediator's ideal and red lines, and
+// each signatory's power × salience and ideal on each issue.
+func (s *State) fillPrefs(t int) {
+	m := s.m
+	tb := &m.tables[t]
+	nI := len(m.Issues)
+	d := &s.drafts[t].d
+	terms := s.terms[t]
+	for j, i := range tb.issues {
+		lo, hi := math.Inf(-1), math.Inf(1)
+		for q := s.termAt[t][j]; q < s.termAt[t][j+1]; q++ {
+			tm := &terms[q]
+			tm.ps, tm.ideal = s.vals[m.actorPower[tm.a]]*s.sal[tm.p], s.ideal[tm.p]
+			lo, hi = max(lo, s.lo[tm.p]), min(hi, s.hi[tm.p])
 		}
 		d.Lo[j], d.Hi[j] = lo, hi
 		mp := tb.mediator*nI + i
@@ -214,6 +233,35 @@ func (s *State) fillDraft(t int) {
 			d.Own[j], d.OwnLo[j], d.OwnHi[j] = s.ideal[mp], s.lo[mp], s.hi[mp]
 		}
 	}
+}
+
+// targetTerm is a signatory's term in a table issue's target: its actor,
+// position index and demand index (table*nActors+actor), and, filled by
+// fillPrefs, its power × salience and ideal.
+type targetTerm struct {
+	a, p, dem int
+	ps, ideal float64
+}
+
+// newTargetTerms lists, per table, the signatories holding a position on
+// each of its issues, in order, with termAt[t][j] where issue j's start.
+func newTargetTerms(m *Model) (terms [][]targetTerm, termAt [][]int) {
+	nI, nA := len(m.Issues), len(m.Actors)
+	terms, termAt = make([][]targetTerm, len(m.tables)), make([][]int, len(m.tables))
+	for t := range m.tables {
+		tb := &m.tables[t]
+		at := []int{0}
+		for _, i := range tb.issues {
+			for _, a := range tb.signatories {
+				if p := a*nI + i; m.pos[p].has {
+					terms[t] = append(terms[t], targetTerm{a: a, p: p, dem: t*nA + a})
+				}
+			}
+			at = append(at, len(terms[t]))
+		}
+		termAt[t] = at
+	}
+	return terms, termAt
 }
 
 // offerUtility is utility for the current draft x of mediated table t,

@@ -93,6 +93,8 @@ type State struct {
 	prefVer        uint32
 	tOffer         [][]float64
 	drafts         []tableDraft
+	terms          [][]targetTerm // per table: the terms of its issues' targets
+	termAt         [][]int
 	demVer, belVer []uint32
 	// The expected-utility search's view of each actor's utility, valid
 	// while its stamp equals euStamp (eu.go).
@@ -163,6 +165,7 @@ func NewState(m *Model) *State {
 		s.drafts[t].d = agents.Draft{Own: f(k), Target: f(k), Lo: f(k), Hi: f(k), OwnLo: f(k), OwnHi: f(k)}
 	}
 	s.demVer, s.offerVer = make([]uint32, nT), make([]uint32, nT)
+	s.terms, s.termAt = newTargetTerms(m)
 	s.uCache = make([]utilCache, nA*nT)
 	s.belVer = make([]uint32, nT)
 	s.candPrev, s.memo = f(k), make([]euPoint, 0, euGrid+1+euBisect)
@@ -226,7 +229,7 @@ func (s *State) reset() {
 		s.bdms[t].started = false
 	}
 	for t := range s.drafts {
-		s.drafts[t].ok, s.drafts[t].hit, s.drafts[t].fillOK = false, false, false
+		s.drafts[t].ok, s.drafts[t].hit, s.drafts[t].fillOK, s.drafts[t].prefOK = false, false, false, false
 	}
 	s.euStamp = 0
 	for a := range s.views {
@@ -548,9 +551,12 @@ func (s *State) holds(oc *outcome) bool {
 type tableDraft struct {
 	d agents.Draft
 	// The draft's inputs but the concession were filled under these
-	// versions of the preferences and the demand weights.
+	// versions of the preferences and the demand weights, and its parts
+	// that the preferences alone fix under prefVer.
 	fillOK            bool
 	fillPref, fillDem uint32
+	prefOK            bool
+	prefVer           uint32
 	// The offer tOffer[t] was drafted from this concession, these
 	// preferences, demand weights and beliefs; hit: it stands this round.
 	ok, hit        bool
