@@ -191,16 +191,41 @@ func TestFishCompletion(t *testing.T) {
 	assert.Equal(t, want, got)
 }
 
-// The zsh script is only checked for syntax: running zsh's completion
-// system needs a terminal.
-func TestZshCompletionParses(t *testing.T) {
+// TestZshCompletion checks the zsh script's syntax with zsh -n, then runs
+// its completion function _negsim in a real zsh on "negsim run --variant f"
+// and a composition. zsh's completion builtins only run inside a widget on
+// a terminal, so compdef, compadd and _describe are stand-ins: _describe
+// prints the candidates the script hands it.
+func TestZshCompletion(t *testing.T) {
 	needTool(t, "/usr/bin/zsh", "zsh")
 	code, out, _ := cli(t, "completion", "zsh")
 	require.Equal(t, 0, code)
 	f := filepath.Join(t.TempDir(), "_negsim")
 	require.NoError(t, os.WriteFile(f, []byte(out), 0o644))
 	msg, err := exec.Command("zsh", "-n", f).CombinedOutput()
-	assert.NoError(t, err, string(msg))
+	require.NoError(t, err, string(msg))
+	path := negsimOnPath(t)
+	for _, c := range []struct {
+		words []string
+		want  []string
+	}{
+		{[]string{"negsim", "run", "--variant", "f"}, embeddedVariants(t, "f")},
+		{[]string{"negsim", "batch", "--variant", "full-plan+s"}, []string{"full-plan+sceptic"}},
+	} {
+		script := `compdef() { :; }
+compadd() { :; }
+_describe() { local a; for a in "$@"; do [[ $a == completions ]] && { print -l -- ${completions%%:*}; return 0 }; done; return 1 }
+source ` + f + `
+words=(` + strings.Join(c.words, " ") + `)
+CURRENT=${#words}
+_negsim
+`
+		cmd := exec.Command("zsh", "-f", "-c", script)
+		cmd.Env = append(os.Environ(), "PATH="+path)
+		got, err := cmd.CombinedOutput()
+		require.NoError(t, err, string(got))
+		assert.ElementsMatch(t, c.want, strings.Fields(string(got)), c.words)
+	}
 }
 
 func TestCompletionCommand(t *testing.T) {
