@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -52,7 +53,8 @@ func TestBatchOutputIsOneTransaction(t *testing.T) {
 	assert.Equal(t, "notes", readFile(t, filepath.Join(out, "README.md")))
 }
 
-// A signal before the first replicate leaves the directory as it was.
+// A signal before the first replicate (for merge: before its commit)
+// leaves the directory as it was.
 func TestSignalBeforeWork(t *testing.T) {
 	old := batchContext
 	t.Cleanup(func() { batchContext = old })
@@ -60,6 +62,13 @@ func TestSignalBeforeWork(t *testing.T) {
 	out := filepath.Join(parent, "out")
 	require.NoError(t, os.MkdirAll(out, 0o755))
 	require.NoError(t, os.WriteFile(filepath.Join(out, "summary.csv"), []byte("previous"), 0o644))
+	var shards []string
+	for k := 1; k <= 2; k++ {
+		d := filepath.Join(parent, fmt.Sprint("shard", k))
+		code, _, stderr := cli(t, "batch", "--scenario", miniScenario, "-n", "2000", "--quiet", "-o", d, "--shard", fmt.Sprintf("%d/2", k))
+		require.Equal(t, exitOK, code, stderr)
+		shards = append(shards, d)
+	}
 	batchContext = func() (context.Context, context.CancelFunc) {
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
@@ -71,6 +80,7 @@ func TestSignalBeforeWork(t *testing.T) {
 	for _, args := range [][]string{
 		{"batch", "--scenario", miniScenario, "-n", "1000", "--quiet", "-o", out},
 		{"experiment", exp, "--quiet", "-o", out},
+		append([]string{"merge", "-o", out}, shards...),
 	} {
 		code, _, stderr := cli(t, args...)
 		assert.Equal(t, 130, code, stderr)
