@@ -41,6 +41,19 @@
 //	figures: [variants, byround, forecast, sweep, heatmap, tornado, convergence, difference, decompose, sobol, morris, verification]
 //	includes: [other.yaml]        # run into OUT/NAME of each
 //
+// Lists of names (variants, outcomes, figures, sweep values, pinned
+// parameters, differences) are sets; numbers are unquoted (n: "300" is a
+// string); one YAML document per file; aliases and merge keys are resolved
+// before the fields are read. Every fixed:, sweep, sweep2 and factorial
+// lever value must lie in the range the scenario's validator allows its
+// parameter (Scenario.ParamRanges), and must not let a replicate draw a
+// red line's min above its max or a tactic's pmin above its pmax
+// (Scenario.ParamPairs). A file is read through a 1 MiB limit; includes
+// are read once per file, a cycle is refused, and so is a tree of more
+// than MaxIncluded experiments; an experiment with its includes may have
+// at most MaxCells cells and DefaultMaxReplicates replicate runs (negsim
+// experiment --max-replicates allows more).
+//
 // Load parses a file and its includes and reports every problem with its
 // file, line, field and the allowed values; NewPlan checks it against the
 // scenario (variant, reading, outcome and parameter names) and lays out one
