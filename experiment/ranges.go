@@ -59,4 +59,3 @@ func (pl *planner) ordered(m *sim.Model, line int, field string) {
 			pr[0], loHi, pr[1], hiLo, pr[0], pr[1])
 	}
 }
-
