@@ -55,6 +55,10 @@ func TestDiskFull(t *testing.T) {
 	expScenario, _ := filepath.Abs("../../experiment/testdata/mini.yaml")
 	expFile := filepath.Join(t.TempDir(), "e.yaml")
 	require.NoError(t, os.WriteFile(expFile, []byte("name: e\nscenario: "+expScenario+"\nvariants: [base, no_side]\nn: 300000\n"), 0o644))
+	// The previous result is of another seed: a rerun of the same inputs
+	// over an up-to-date result writes nothing.
+	prevFile := filepath.Join(filepath.Dir(expFile), "prev.yaml")
+	require.NoError(t, os.WriteFile(prevFile, []byte("name: e\nscenario: "+expScenario+"\nvariants: [base, no_side]\nn: 1000\nseed: 99\n"), 0o644))
 	batchArgs := func(out string, n int, extra ...string) []string {
 		return append([]string{"batch", "--scenario", scenario, "--variant", "base", "-n", fmt.Sprint(n), "--quiet", "--workers", "2", "-o", out}, extra...)
 	}
@@ -77,9 +81,9 @@ func TestDiskFull(t *testing.T) {
 		{"batch, full before", batchArgs(filepath.Join(mnt, "b1"), 1000), batchArgs(filepath.Join(mnt, "b1"), 200000), true, "free on its file system"},
 		{"batch, fills during the run", batchArgs(filepath.Join(mnt, "b2"), 1000),
 			batchArgs(filepath.Join(mnt, "b2"), 1_000_000), false, "no space left on device"},
-		{"experiment, fills during the run", []string{"experiment", expFile, "-o", filepath.Join(mnt, "e2"), "--quiet"},
+		{"experiment, fills during the run", []string{"experiment", prevFile, "-o", filepath.Join(mnt, "e2"), "--quiet"},
 			[]string{"experiment", expFile, "-o", filepath.Join(mnt, "e2"), "--quiet", "--workers", "2"}, false, "no space left on device"},
-		{"experiment, full before", []string{"experiment", expFile, "-o", filepath.Join(mnt, "e1"), "--quiet"},
+		{"experiment, full before", []string{"experiment", prevFile, "-o", filepath.Join(mnt, "e1"), "--quiet"},
 			[]string{"experiment", expFile, "-o", filepath.Join(mnt, "e1"), "--quiet"}, true, "free on its file system"},
 		{"merge, full before", batchArgs(filepath.Join(mnt, "m1"), 1000),
 			append([]string{"merge", "-o", filepath.Join(mnt, "m1")}, shards...), true, "free on its file system"},
