@@ -140,28 +140,40 @@ func TestCompleteRequest(t *testing.T) {
 // TestBashCompletion sources bash-completion and the generated script in a
 // real bash, completes "negsim run --variant f" as the shell would on Tab,
 // and checks COMPREPLY against the embedded scenario's variants; then the
-// same for a composition.
+// same for a composition, an experiment file and an output directory.
 func TestBashCompletion(t *testing.T) {
 	needTool(t, "/usr/share/bash-completion/bash_completion", "bash-completion")
 	path := negsimOnPath(t)
+	// Files to complete: experiment and scenario arguments take YAML
+	// files and directories, -o directories only.
+	dir := t.TempDir()
+	require.NoError(t, os.Mkdir(filepath.Join(dir, "sub"), 0o755))
+	for _, f := range []string{"a.yaml", "b.txt", "c.yml"} {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, f), nil, 0o644))
+	}
 	for _, c := range []struct {
 		line string
 		want []string
 	}{
 		{"negsim run --variant f", embeddedVariants(t, "f")},
 		{"negsim batch --variant full-plan+s", []string{"full-plan+sceptic"}},
+		{"negsim experiment ", []string{"a.yaml", "c.yml", "sub"}},
+		{"negsim validate ", []string{"a.yaml", "c.yml", "sub"}},
+		{"negsim batch -o ", []string{"sub"}},
 	} {
 		script := `
 source /usr/share/bash-completion/bash_completion
 source <(negsim completion bash)
 COMP_LINE="` + c.line + `"
 COMP_POINT=${#COMP_LINE}
-COMP_WORDS=(` + c.line + `)
+read -ra COMP_WORDS <<< "$COMP_LINE"
+[[ $COMP_LINE == *" " ]] && COMP_WORDS+=("")
 COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
 __start_negsim
 printf '%s\n' "${COMPREPLY[@]}"
 `
 		cmd := exec.Command("bash", "--norc", "--noprofile", "-c", script)
+		cmd.Dir = dir
 		cmd.Env = append(os.Environ(), "PATH="+path)
 		var stderr strings.Builder
 		cmd.Stderr = &stderr // compopt complains outside a real Tab
