@@ -1,8 +1,6 @@
 package experiment
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	iofs "io/fs"
@@ -25,11 +23,7 @@ func CountsName(k, n int) string {
 	return fmt.Sprintf("counts-%d-of-%d.json", k+1, n)
 }
 
-func (p *Plan) fileSHA() string {
-	raw, _ := os.ReadFile(p.Spec.File)
-	h := sha256.Sum256(raw)
-	return hex.EncodeToString(h[:])
-}
+func (p *Plan) fileSHA() string { return p.Spec.fileSHA256() }
 
 func (p *Plan) scenarioSHA() string {
 	if p.Scenario == nil {

@@ -2,6 +2,8 @@ package experiment
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -77,6 +79,8 @@ type Spec struct {
 	Includes []*Spec
 
 	lines map[string]int // line of each top-level field, for later checks
+	// sha256 is the hash of the bytes parsed, for manifests and cache keys.
+	sha256 string
 	// figuresDefault is set when the file lists no figures: every figure
 	// the experiment has data for is drawn, forecast included when a
 	// variant cell has a bdm table (known only to the plan).
@@ -499,7 +503,20 @@ func Parse(name string, data []byte) (*Spec, error) {
 		return nil, p.ps
 	}
 	s.File = name
+	h := sha256.Sum256(data)
+	s.sha256 = hex.EncodeToString(h[:])
 	return s, nil
+}
+
+// fileSHA256 returns the SHA-256 of the bytes the spec was parsed from
+// (read again, through the size limit, for a Spec not made by Parse).
+func (s *Spec) fileSHA256() string {
+	if s.sha256 == "" {
+		raw, _ := limitread.ReadFile(s.File, MaxFileSize)
+		h := sha256.Sum256(raw)
+		return hex.EncodeToString(h[:])
+	}
+	return s.sha256
 }
 
 func (p *parser) spec(root *yaml.Node) *Spec {

@@ -3,9 +3,7 @@ package experiment
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"encoding/csv"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -147,9 +145,7 @@ func WriteFiles(ctx context.Context, p *Plan, dir, command string) error {
 
 func (p *Plan) manifest(command string) []byte {
 	spec := p.Spec
-	raw, _ := os.ReadFile(spec.File)
-	h := sha256.Sum256(raw)
-	m := Manifest{Name: spec.Name, ExperimentFile: filepath.ToSlash(spec.File), ExperimentSHA256: hex.EncodeToString(h[:]),
+	m := Manifest{Name: spec.Name, ExperimentFile: filepath.ToSlash(spec.File), ExperimentSHA256: spec.fileSHA256(),
 		Seed: spec.Seed, N: spec.N, Level: spec.Level, Variants: p.Labels, Outcomes: p.Outcomes, Cells: len(p.jobs),
 		Figures: spec.Figures, Command: command, NegsimVersion: p.Version, GOARCH: runtime.GOARCH, GOOS: runtime.GOOS, GoVersion: runtime.Version()}
 	if len(p.jobs) == 0 {

@@ -3,8 +3,9 @@ package figures
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"strings"
+
+	"github.com/negsim/negsim/limitread"
 )
 
 // Caption identifies the run a figure was drawn from. It is printed as a
@@ -67,11 +68,14 @@ type manifest struct {
 	Name           string `json:"name"`
 }
 
+// maxManifestSize bounds a manifest.json read (they are kilobytes).
+const maxManifestSize = 64 << 20
+
 // ReadManifest reads the batch's manifest.json at path and returns the
 // Caption it describes. Fields other than seed, n, scenario_sha256 and
 // name are ignored.
 func ReadManifest(path string) (Caption, error) {
-	b, err := os.ReadFile(path)
+	b, err := limitread.ReadFile(path, maxManifestSize)
 	if err != nil {
 		return Caption{}, err
 	}
