@@ -175,13 +175,12 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	r := &run{cfg: &cfg, vs: vs}
 	jobs := make([]*runner.Job, len(vs))
-	index := map[*runner.Job]int{}
 	for vi, v := range vs {
 		j := v.job
 		if rw != nil {
 			j.Rows = func(b []byte, i int, res *sim.Result) []byte { return rw.appendRow(b, vi, i, res) }
 		}
-		jobs[vi], index[j] = j, vi
+		jobs[vi] = j
 	}
 	rc := runner.Config{Seed: cfg.Seed, Workers: cfg.Workers, Done: &r.done,
 		Commit: func(j *runner.Job, _ *runner.Counts, rows []byte) bool {

@@ -3,9 +3,7 @@ package runner
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	iofs "io/fs"
 
 	"github.com/negsim/negsim/atomicfile"
 	"github.com/negsim/negsim/limitread"
@@ -129,9 +127,6 @@ func (f *File) Write(path string) error {
 	return atomicfile.WriteBytes(path, b)
 }
 
-// ErrNoFile is returned (wrapped) by ReadFile when the file does not exist.
-var ErrNoFile = iofs.ErrNotExist
-
 // ReadFile reads and checks a counts file of at most limit bytes.
 func ReadFile(path string, limit int64) (*File, error) {
 	b, err := limitread.ReadFile(path, limit)
@@ -159,6 +154,3 @@ func Parse(path string, b []byte) (*File, error) {
 	}
 	return &f, nil
 }
-
-// Exists reports whether err says that a file is missing.
-func Exists(err error) bool { return !errors.Is(err, iofs.ErrNotExist) }

@@ -43,11 +43,9 @@ type Job struct {
 	Weights       []int64
 	// Bins, when set, bins sampled parameters (a binned analysis).
 	Bins *Bins
-	// Forecast, when set, tallies the BDM forecast of these tables by round
-	// (indices into Model.BDMTables order: the k-th entry is the table
-	// Model.BDMTables()[k]), named by ForecastNames.
-	Forecast      bool
-	ForecastNames []string
+	// Forecast, when set, tallies the BDM forecast by round of every table
+	// of Model.BDMTables, in that order (Counts.Forecast).
+	Forecast bool
 	// Rows, when set, appends the row of replicate i to b; the rows of a
 	// chunk reach Config.Commit in replicate order.
 	Rows func(b []byte, i int, res *sim.Result) []byte
@@ -69,8 +67,9 @@ type Bins struct {
 	Index func(k int, x float64) int
 }
 
-// Init shapes j.Counts, empty, for outcomes outcomes and j's options; m is
-// the job's model or, for a built one, any model with the same tables.
+// Init sets j.Counts to empty counts shaped for j's outcomes, horizon and
+// options; m is the job's model or, for a built one, any model with the
+// same tables.
 func (j *Job) Init(m *sim.Model) {
 	nO := len(j.Outcomes)
 	h := max(j.Horizon, 1)
@@ -107,9 +106,7 @@ func (j *Job) Init(m *sim.Model) {
 		}
 	}
 	if j.Forecast && m != nil {
-		j.ForecastNames = j.ForecastNames[:0]
 		for _, t := range m.BDMTables() {
-			j.ForecastNames = append(j.ForecastNames, m.Tables[t])
 			c.Forecast = append(c.Forecast, NewForecast(m.Tables[t], m.Horizon))
 		}
 		j.forecastRounds = m.Horizon
