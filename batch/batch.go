@@ -66,6 +66,13 @@ type Config struct {
 	// replicate, in replicate order: CSV, gzip-compressed CSV if it ends in
 	// .gz, Parquet if it ends in .parquet (docs/REPLICATES.md).
 	ReplicatesPath string
+	// Cached holds the cells of an earlier run into the same place
+	// (ReadCounts of its counts.json): a variant whose cell there has the
+	// same cache key and replicate range starts from its counts, whole or
+	// the exact prefix an interrupted run counted, and runs only the rest.
+	// It cannot be combined with ReplicatesPath, whose rows of the cached
+	// replicates would be missing.
+	Cached []Cell
 	// Progress receives progress reports; nil or Quiet means none.
 	Progress io.Writer
 	// Quiet turns progress reports off.
@@ -128,6 +135,8 @@ func (cfg *Config) Check() error {
 		return fmt.Errorf("shard %v: K must be in 1..N", cfg.Shard)
 	case !cfg.Shard.IsZero() && cfg.Precision > 0:
 		return errors.New("precision stopping cannot be combined with shards")
+	case len(cfg.Cached) > 0 && cfg.ReplicatesPath != "":
+		return errors.New("cached counts cannot be combined with a replicates file")
 	}
 	return nil
 }
@@ -254,6 +263,16 @@ func compileVariants(cfg *Config) ([]*variant, error) {
 		v.cell.Forecast = v.job.Counts.Forecast
 		var keys runner.Keys
 		v.cell.Key = keys.New(cfg.Scenario.SHA256(), cfg.Seed, name).Int(int64(cfg.N)).Model(m).Job(v.job).Sum()
+		for i := range cfg.Cached {
+			if c := &cfg.Cached[i]; c.Key == v.cell.Key && c.Lo == v.nLo && c.Hi == v.nHi && c.Label == cfg.Label {
+				z := v.job.Counts.Like()
+				err := z.Add(&runner.Counts{N: c.N, Hist: c.ByRound, Below: c.BelowReservation, Forecast: c.Forecast})
+				if err != nil {
+					return nil, fmt.Errorf("variant %s: cached counts: %w", name, err)
+				}
+				v.job.Counts, v.job.Stopped = z, c.Stopped
+			}
+		}
 		vs = append(vs, v)
 	}
 	return vs, nil

@@ -387,3 +387,47 @@ func TestDevNullIsNotATerminal(t *testing.T) {
 		t.Errorf("%s counted as a terminal", os.DevNull)
 	}
 }
+
+// TestContinueFromCounts interrupts a batch, writes its directory, and runs
+// it again with the cells of its counts.json (Config.Cached): the result's
+// files equal, byte for byte, those of an uninterrupted run; cells of
+// another seed are not taken.
+func TestContinueFromCounts(t *testing.T) {
+	cfg := Config{Scenario: mini(t), Variants: []string{"base", "soft"}, N: 300_000, Seed: 3, Workers: 2}
+	want := runDir(t, cfg)
+	// Interrupt it after some chunks: a timeout, shortened until the run
+	// is cut short having counted something.
+	var res *Result
+	for d := 400 * time.Millisecond; ; d /= 2 {
+		ctx, cancel := context.WithTimeout(context.Background(), d)
+		r, err := Run(ctx, cfg)
+		cancel()
+		if err != nil && !r.Complete && r.Cells[0].N > 0 {
+			res = r
+			break
+		}
+		require.Greater(t, d, time.Millisecond, "could not interrupt the batch")
+	}
+	dir := t.TempDir()
+	require.NoError(t, res.WriteDir(dir, res.Manifest))
+	cells, err := ReadCounts(filepath.Join(dir, CountsFile))
+	require.NoError(t, err)
+
+	cfg.Cached = cells
+	other := cfg
+	other.Seed = 4
+	o, err := Run(context.Background(), other)
+	require.NoError(t, err)
+	fresh, err := Run(context.Background(), Config{Scenario: mini(t), Variants: []string{"base", "soft"}, N: 300_000, Seed: 4, Workers: 2})
+	require.NoError(t, err)
+	assert.Equal(t, fresh.Cells, o.Cells, "cells of another seed were taken from the cache")
+
+	res, err = Run(context.Background(), cfg)
+	require.NoError(t, err)
+	require.True(t, res.Complete)
+	got := t.TempDir()
+	require.NoError(t, res.WriteDir(got, res.Manifest))
+	for _, f := range []string{SummaryFile, ByRoundFile, CountsFile} {
+		assert.Equal(t, string(read(t, filepath.Join(want, f))), string(read(t, filepath.Join(got, f))), f)
+	}
+}

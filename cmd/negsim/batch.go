@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	iofs "io/fs"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -40,13 +41,15 @@ func runBatch(e *env, args []string) error {
 		cancel()
 	}()
 	fs := newFlags(e, "batch", "batch [--scenario FILE] [--variant NAME ...] [-n N] [--seed S] [--workers W] [-o DIR] [--ci LEVEL]\n"+
-		"       [--replicates FILE] [--precision H [--min-n M]] [--quiet] [--shard K/N|auto [--shards N]]\n\n"+
+		"       [--replicates FILE] [--precision H [--min-n M]] [--quiet] [--shard K/N|auto [--shards N]] [--force]\n\n"+
 		"Runs N Monte Carlo replicates of each variant and writes, in DIR, summary.csv (each\n"+
 		"outcome's probability with its Wilson interval), byround.csv (the probability an\n"+
 		"outcome happened by each round), counts.json (raw counts, for negsim merge) and\n"+
 		"manifest.json. Replicate i of variant v uses the random stream (seed, v, i), so\n"+
 		"results do not depend on --workers or sharding. Ctrl-C writes the replicates done\n"+
-		"so far (a prefix of whole chunks of "+strconv.Itoa(batch.ChunkSize)+") with complete: false and exits 130.",
+		"so far (a prefix of whole chunks of "+strconv.Itoa(batch.ChunkSize)+") with complete: false and exits 130;\n"+
+		"the same command continues it from counts.json (not with --replicates), byte-identically;\n"+
+		"--force recomputes.",
 		"negsim batch -n 100000 --seed 7 --variant base --variant full-plan -o out/plan")
 	scenario := fs.String("scenario", "", "scenario YAML file (default: the embedded scenario)")
 	variants := fs.StringArray("variant", nil, `variant to run, repeatable; "a+b" combines (default: base, then every variant in file order)`)
@@ -59,6 +62,7 @@ func runBatch(e *env, args []string) error {
 	precision := fs.Float64("precision", 0, "stop a variant once every outcome's interval half-width is below H (checked every "+strconv.Itoa(batch.CheckEvery)+" replicates)")
 	minN := fs.Int("min-n", batch.DefaultMinN, "with --precision: the fewest replicates before stopping")
 	quiet := fs.Bool("quiet", false, "no progress on stderr")
+	force := fs.Bool("force", false, "recompute every variant, ignoring the counts of an earlier run in the output directory")
 	shard := fs.String("shard", "", `run only shard K of N ("K/N", 1-based), or "auto" from SLURM_ARRAY_TASK_* or JOB_COMPLETION_INDEX`)
 	shards := fs.Int("shards", 0, "with --shard auto and JOB_COMPLETION_INDEX: the number of shards")
 	if err := parse(fs, args); err != nil {
@@ -138,6 +142,20 @@ func runBatch(e *env, args []string) error {
 
 	cfg := batch.Config{Scenario: s, Variants: vs, N: *n, Seed: *seed, Workers: *workers, Level: *level,
 		Shard: sh, Precision: *precision, MinN: *minN, ReplicatesPath: inTx(tx, *replicates, *out), Progress: e.stderr, Quiet: *quiet}
+	// An earlier run into the same place is continued: every variant whose
+	// cell in its counts.json has the same key and range starts from it
+	// (not with --replicates, whose rows of those replicates are gone).
+	var cached int64
+	if !*force && *replicates == "" {
+		cells, err := batch.ReadCounts(filepath.Join(*out, batch.CountsFile))
+		if err != nil && !errors.Is(err, iofs.ErrNotExist) {
+			return fmt.Errorf("%w (remove it, or rerun with --force)", err)
+		}
+		cfg.Cached = cells
+		for _, c := range cells {
+			cached += c.N
+		}
+	}
 	res, runErr := batch.Run(ctx, cfg)
 	if res == nil {
 		return runErr
@@ -149,14 +167,14 @@ func runBatch(e *env, args []string) error {
 		// The signal came after the last chunk: the result is whole.
 		runErr, res.Manifest.Interrupted = nil, false
 	}
-	if runErr != nil && totalDone(res) == "0" {
+	if runErr != nil && totalDone(res) == strconv.FormatInt(cached, 10) {
 		return interruptedEarly("before the first replicate finished", *out)
 	}
 	if err := writeRunDir(e, res, tx, *out); err != nil {
 		return err
 	}
 	if runErr != nil {
-		return exitError{130, fmt.Errorf("interrupted: wrote the %s replicates completed to %s (complete: false)", totalDone(res), *out)}
+		return exitError{130, fmt.Errorf("interrupted: wrote the %s replicates completed to %s (complete: false); the same command continues it", totalDone(res), *out)}
 	}
 	return nil
 }
