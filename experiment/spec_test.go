@@ -1,8 +1,11 @@
 package experiment
 
 import (
+	"os"
 	"strings"
 	"testing"
+
+	"github.com/negsim/negsim/internal/corpustest"
 )
 
 func TestParseBad(t *testing.T) {
@@ -126,7 +129,22 @@ func FuzzParse(f *testing.F) {
 	} {
 		f.Add(s)
 	}
+	// The bad-input corpus applied to its base, planned against
+	// testdata/mini.yaml (the fuzz file lies in testdata/bad/).
+	if b, err := os.ReadFile("testdata/bad/base.yaml"); err == nil {
+		f.Add(strings.Replace(string(b), "scenario: mini.yaml", "scenario: ../mini.yaml", 1))
+		for _, c := range corpustest.Read(f, "testdata/bad/bad.tsv") {
+			doc := strings.Replace(string(b), c.Old, c.New, 1)
+			f.Add(strings.Replace(doc, "scenario: mini.yaml", "scenario: ../mini.yaml", 1))
+		}
+	}
 	f.Fuzz(func(t *testing.T, s string) {
-		Parse("fuzz.yaml", []byte(s))
+		spec, err := Parse("testdata/bad/fuzz.yaml", []byte(s))
+		if err != nil || len(spec.includeNames) > 0 {
+			return
+		}
+		if p, err := NewPlan(spec); err == nil {
+			p.CheckSize(0)
+		}
 	})
 }

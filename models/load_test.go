@@ -9,7 +9,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/negsim/negsim/internal/corpustest"
 	"github.com/negsim/negsim/models"
+	"github.com/negsim/negsim/sim"
 )
 
 // base is a minimal valid scenario that the bad-input cases break one field
@@ -132,17 +134,38 @@ func TestResolveErrors(t *testing.T) {
 	assert.ErrorContains(t, err, "allowed range is [-1, 2] (with variant v)")
 }
 
-// FuzzParse checks that no input makes the loader panic.
+// FuzzParse checks that no input makes negsim panic from parsing to
+// running: a file that parses is resolved under every variant, compiled,
+// and run for a few replicates. The seed corpus holds the bad-input
+// corpus (testdata/bad/scenario.tsv) applied to its base.
 func FuzzParse(f *testing.F) {
 	f.Add([]byte(base))
 	f.Add([]byte("name: [\n"))
 	f.Add([]byte("actors: {a: {power: {beta: [0, 0]}}}"))
 	f.Add([]byte("variants: {v: {kind: policy, extends: [v], patch: 3}}"))
+	if b, err := os.ReadFile("testdata/bad/base.yaml"); err == nil {
+		f.Add(b)
+		for _, c := range corpustest.Read(f, "testdata/bad/scenario.tsv") {
+			f.Add([]byte(strings.Replace(string(b), c.Old, c.New, 1)))
+		}
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s, err := models.Parse("fuzz.yaml", data)
-		if err == nil {
-			for _, v := range s.Variants.Keys {
-				s.Resolve(v)
+		if err != nil {
+			return
+		}
+		for _, v := range append([]string{"base"}, s.Variants.Keys...) {
+			r, err := s.Resolve(v)
+			if err != nil {
+				continue
+			}
+			m, err := sim.Compile(r)
+			if err != nil {
+				continue
+			}
+			st := sim.NewState(m)
+			for i := range uint64(3) {
+				st.Run(7, i, nil)
 			}
 		}
 	})

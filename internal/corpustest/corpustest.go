@@ -34,7 +34,7 @@ type Case struct {
 // field, want, each written as the inside of a Go string literal (\n, \t,
 // \", \\ and \xHH escapes: \xff is the byte 0xff, for invalid UTF-8);
 // lines starting with # are comments.
-func Read(t *testing.T, path string) []Case {
+func Read(t testing.TB, path string) []Case {
 	t.Helper()
 	f, err := os.Open(path)
 	require.NoError(t, err)
