@@ -185,7 +185,8 @@
 // # The cell cache, interrupting and continuing
 //
 // Every cell has a key: the SHA-256 of everything that determines its
-// counts (runner.ModelVersion, the scenario's hash, the seed, the chunk
+// counts (runner.ModelVersion, the SHA-256 of the negsim executable, so
+// that no other build's counts are taken, the scenario's hash, the seed, the chunk
 // size, the stream key, N, the compiled model's horizon, outcomes, tables
 // and every parameter's distribution with the pins, the reported outcomes,
 // the checkpoints, the paired and decomposition models, binned parameters,

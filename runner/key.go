@@ -5,16 +5,39 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"hash"
+	"io"
 	"math"
+	"os"
+	"sync"
 
 	"github.com/negsim/negsim/sim"
 )
 
 // ModelVersion names the version of the replicate model and of the counts
-// a cell key covers. Change it whenever a change to the engine (sim, agents,
-// bdm) or to the counting changes what a cell's replicates count, so that
-// no cache holds counts of an older model.
-const ModelVersion = "negsim-model/2026-12-07"
+// a cell key covers. Every key also holds the SHA-256 of the running
+// executable (Executable), so that counts made by another build of negsim,
+// whose engine may differ, are never taken from a cache; ModelVersion
+// still changes with the layout of the counts.
+const ModelVersion = "negsim-model/3"
+
+// Executable returns the SHA-256 of the running executable, in hex, or ""
+// if it cannot be read; it is computed once.
+var Executable = sync.OnceValue(func() string {
+	path, err := os.Executable()
+	if err != nil {
+		return ""
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return ""
+	}
+	return hex.EncodeToString(h.Sum(nil))
+})
 
 // Keys builds cell keys: the SHA-256 of everything that determines a cell's
 // counts. It remembers the digest of each model it has seen, so that the
@@ -29,14 +52,14 @@ type Key struct {
 	k *Keys
 }
 
-// New starts a key with the model version, the scenario's hash, the seed,
-// the chunk size and the stream key.
+// New starts a key with the model version, the executable's hash, the
+// scenario's hash, the seed, the chunk size and the stream key.
 func (ks *Keys) New(scenarioSHA string, seed uint64, stream string) *Key {
 	if ks.models == nil {
 		ks.models = map[*sim.Model][32]byte{}
 	}
 	k := &Key{h: sha256.New(), k: ks}
-	k.Str(ModelVersion).Str(scenarioSHA).Int(int64(seed)).Int(ChunkSize).Str(stream)
+	k.Str(ModelVersion).Str(Executable()).Str(scenarioSHA).Int(int64(seed)).Int(ChunkSize).Str(stream)
 	return k
 }
 

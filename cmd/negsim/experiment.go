@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/negsim/negsim/experiment"
+	"github.com/negsim/negsim/runner"
 )
 
 func runExperiment(e *env, args []string) error {
@@ -86,7 +87,7 @@ func runExperiment(e *env, args []string) error {
 	// A directory that holds the complete output of the same inputs (the
 	// same negsim, command, experiment and scenario files) is up to date:
 	// nothing runs and nothing is written.
-	digest, err := experiment.InputsDigest(spec, version(), executableSHA256(), command)
+	digest, err := experiment.InputsDigest(spec, version(), runner.Executable(), command)
 	if err != nil {
 		return err
 	}

@@ -2,10 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"io"
-	"os"
 	"os/exec"
 	"runtime/debug"
 	"strings"
@@ -54,24 +50,4 @@ func gitRevision() (rev string, modified bool) {
 	}
 	st, err := exec.CommandContext(ctx, "git", "status", "--porcelain", "--untracked-files=no").Output()
 	return strings.TrimSpace(string(out)), err == nil && len(strings.TrimSpace(string(st))) > 0
-}
-
-// executableSHA256 returns the SHA-256 of the running executable, or "" if
-// it cannot be read: it tells apart builds that version cannot (go run, a
-// modified checkout).
-func executableSHA256() string {
-	path, err := os.Executable()
-	if err != nil {
-		return ""
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return ""
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return ""
-	}
-	return hex.EncodeToString(h.Sum(nil))
 }
