@@ -2,10 +2,12 @@ package runner
 
 import (
 	"context"
+	"errors"
 	"math"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/negsim/negsim/models"
 	"github.com/negsim/negsim/sim"
@@ -261,5 +263,44 @@ func TestFileRoundTrip(t *testing.T) {
 		if _, err := Parse("bad.json", []byte(bad)); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s → %s: error %v, expected %q", c.from, c.to, err, c.want)
 		}
+	}
+}
+
+// TestSave checks that Config.Save is called between commits, with the
+// counts so far committed, and that its error ends the run with that
+// error, keeping an exact prefix.
+func TestSave(t *testing.T) {
+	m := miniModel(t)
+	j := newJob(m, "s", 8000)
+	var seen []int64
+	err := Run(context.Background(), []*Job{j}, Config{Seed: 1, Workers: 2, SaveEvery: time.Nanosecond,
+		Save: func() error { seen = append(seen, j.Counts.N); return nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(seen) == 0 || seen[len(seen)-1] != 8000 {
+		t.Errorf("saves saw %v; expected one after each commit, the last with all 8000", seen)
+	}
+	for i, n := range seen {
+		if n%ChunkSize != 0 || i > 0 && n <= seen[i-1] {
+			t.Errorf("saves saw %v: not growing by whole chunks", seen)
+			break
+		}
+	}
+	fail := errors.New("disk full")
+	k := newJob(m, "s", 8000)
+	calls := 0
+	err = Run(context.Background(), []*Job{k}, Config{Seed: 1, Workers: 2, SaveEvery: time.Nanosecond,
+		Save: func() error {
+			if calls++; calls == 3 {
+				return fail
+			}
+			return nil
+		}})
+	if !errors.Is(err, fail) {
+		t.Fatalf("Run returned %v, expected the save's error", err)
+	}
+	if k.Counts.N != 3*ChunkSize {
+		t.Errorf("after the failed save %d replicates are counted, expected the 3 chunks committed before it", k.Counts.N)
 	}
 }
