@@ -240,6 +240,46 @@ func TestBatchInterrupt(t *testing.T) {
 	}
 }
 
+// TestBatchContinue interrupts a batch, reruns the same command, and checks
+// that summary.csv, byround.csv and counts.json equal an uninterrupted
+// run's; with --force the same files come from a full recomputation.
+func TestBatchContinue(t *testing.T) {
+	old := batchContext
+	t.Cleanup(func() { batchContext = old })
+	base := t.TempDir()
+	want, dir := filepath.Join(base, "want"), filepath.Join(base, "out")
+	args := func(out string, extra ...string) []string {
+		return append([]string{"batch", "--scenario", miniScenario, "-n", "400000", "--variant", "base", "--variant", "soft",
+			"--workers", "2", "--quiet", "-o", out}, extra...)
+	}
+	code, _, stderr := cli(t, args(want)...)
+	require.Equal(t, 0, code, stderr)
+	for d := 100 * time.Millisecond; d < 10*time.Second; d *= 2 {
+		batchContext = func() (context.Context, context.CancelFunc) {
+			return context.WithTimeout(context.Background(), d)
+		}
+		code, _, stderr = cli(t, args(dir)...)
+		if !strings.Contains(stderr, "nothing written") {
+			break
+		}
+	}
+	batchContext = old
+	require.Equal(t, 130, code, stderr)
+	assert.Contains(t, stderr, "the same command continues it")
+	same := func(what string) {
+		t.Helper()
+		for _, f := range []string{"summary.csv", "byround.csv", "counts.json"} {
+			assert.Equal(t, readFile(t, filepath.Join(want, f)), readFile(t, filepath.Join(dir, f)), "%s: %s", what, f)
+		}
+	}
+	code, _, stderr = cli(t, args(dir)...)
+	require.Equal(t, 0, code, stderr)
+	same("continued")
+	code, _, stderr = cli(t, args(dir, "--force")...)
+	require.Equal(t, 0, code, stderr)
+	same("--force")
+}
+
 // Mistakes in -n and --replicates are refused before any replicate runs.
 func TestBatchChecksBeforeWork(t *testing.T) {
 	dir := t.TempDir()
