@@ -106,17 +106,12 @@ func (s *State) draftEU(t, r int, d *agents.Draft, capC float64, x []float64) fl
 	s.prepConstQ(t)
 	y, last := s.cand[:len(x)], s.candPrev[:len(x)]
 	// eval is a pure function of c while the search runs, and of the
-	// package y(c): a c met before, or a package equal to the last one
-	// evaluated (several c clamp to the same red lines), reuses its
-	// result, the same bits.
+	// package y(c): a package equal to the last one evaluated (several c
+	// clamp to the same red lines) reuses its result, the same bits, and
+	// so does a point of the fine grid met before (recall).
 	haveLast, lastEU, lastP := false, 0.0, 0.0
 	s.memo = s.memo[:0]
 	eval := func(c float64) (eu, p float64) {
-		for _, e := range s.memo {
-			if e.c == c {
-				return e.eu, e.p
-			}
-		}
 		d.Conceded = c
 		agents.ConcedingMediator{}.Propose(d, y)
 		if haveLast && slices.Equal(y, last) {
@@ -135,6 +130,14 @@ func (s *State) draftEU(t, r int, d *agents.Draft, capC float64, x []float64) fl
 		if len(s.memo) < cap(s.memo) {
 			s.memo = append(s.memo, euPoint{c, eu, p})
 		}
+	}
+	recall := func(c float64) (eu, p float64) {
+		for _, e := range s.memo {
+			if e.c == c {
+				return e.eu, e.p
+			}
+		}
+		return eval(c)
 	}
 	// 1. A coarse grid over [0, capC].
 	bestC, bestEU, bestP := 0.0, math.Inf(-1), 0.0
@@ -187,7 +190,7 @@ func (s *State) draftEU(t, r int, d *agents.Draft, capC float64, x []float64) fl
 	step := (hi - lo) / euGrid
 	for g := 0; g <= euGrid; g++ {
 		c := lo + step*float64(g)
-		if eu, p := eval(c); eu > bestEU {
+		if eu, p := recall(c); eu > bestEU {
 			bestC, bestEU, bestP = c, eu, p
 		}
 	}
