@@ -18,12 +18,20 @@ command -v valgrind >/dev/null || { echo "instructions.sh: valgrind is not insta
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 go build -o "$tmp/replicates" ./bench/replicates
+# count runs N replicates under cachegrind. Valgrind 3.19 does not know
+# rdtscp, which the Go runtime's lock spinning executes on a busy machine
+# (SIGILL in runtime.cputicks), so a run is tried up to three times.
 count() {
   local args=(-n "$1" --variant "$variant")
   [ -n "$scenario" ] && args+=(--scenario "$scenario")
-  GOGC=off GOMAXPROCS=1 valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file="$tmp/cg$1" "$tmp/replicates" "${args[@]}" >/dev/null 2>"$tmp/log$1" ||
-    { cat "$tmp/log$1" >&2; exit 1; }
-  sed -n 's/^summary: *//p' "$tmp/cg$1" | awk '{print $1}'
+  for try in 1 2 3; do
+    if GOGC=off GOMAXPROCS=1 valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file="$tmp/cg$1" "$tmp/replicates" "${args[@]}" >/dev/null 2>"$tmp/log$1"; then
+      sed -n 's/^summary: *//p' "$tmp/cg$1" | awk '{print $1}'
+      return
+    fi
+  done
+  cat "$tmp/log$1" >&2
+  exit 1
 }
 i1=$(count "$n1")
 i2=$(count "$n2")
