@@ -186,10 +186,10 @@ func (p *Plan) mergeShards(dir string) error {
 		}
 		total = n
 		seen[k] = true
+		ranges := p.shardRanges(k-1, n)
 		for i, j := range p.jobs {
 			c := &f.Cells[i]
-			nc := (j.n + runner.ChunkSize - 1) / runner.ChunkSize
-			lo, hi := (k-1)*nc/n*runner.ChunkSize, min(k*nc/n*runner.ChunkSize, j.n)
+			lo, hi := ranges[i][0], ranges[i][1]
 			if c.Key != j.key || c.Lo != lo || c.Hi != hi {
 				return fmt.Errorf("%s: cell %d (%s) was made from another experiment file, scenario, seed or negsim model; expected %s", path, i, c.Desc, j.desc)
 			}

@@ -331,3 +331,50 @@ func newStateFor(j *job) *sim.State {
 	}
 	return sim.NewState(m)
 }
+
+// TestShardRangesBalance checks that shards split a design of many cells
+// smaller than a chunk evenly (each shard's replicate runs within 5% of a
+// quarter), and that the shards' ranges are whole chunks that tile every
+// cell. The design has 32·(2+2) = 128 points of 400 replicates, one chunk
+// each, beside a variant cell of 3,000 replicates in 3 chunks.
+func TestShardRangesBalance(t *testing.T) {
+	s, err := Parse("testdata/design-experiment.yaml", []byte(sobolSpec))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := NewPlan(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 4
+	covered := make([]int, len(p.jobs))
+	var total int64
+	runs := make([]int64, n)
+	for k := range n {
+		for i, r := range p.shardRanges(k, n) {
+			j := p.jobs[i]
+			if r[0] > r[1] || r[0]%1000 != 0 || (r[1] != j.n && r[1]%1000 != 0) {
+				t.Fatalf("shard %d, cell %d: range %v is not whole chunks of a %d-replicate cell", k, i, r, j.n)
+			}
+			if r[0] < r[1] && r[0] != covered[i] {
+				t.Fatalf("shard %d, cell %d: range %v does not start where the previous shards stopped (%d)", k, i, r, covered[i])
+			}
+			if r[0] < r[1] {
+				covered[i] = r[1]
+			}
+			w := int64(r[1]-r[0]) * jobModels(j)
+			runs[k] += w
+			total += w
+		}
+	}
+	for i, j := range p.jobs {
+		if covered[i] != j.n {
+			t.Fatalf("cell %d: the shards cover %d of its %d replicates", i, covered[i], j.n)
+		}
+	}
+	for k, r := range runs {
+		if d := float64(r)/float64(total) - 1.0/n; d > 0.05 || d < -0.05 {
+			t.Errorf("shard %d runs %d of %d replicate runs (%.1f%%); want about a quarter", k, r, total, 100*float64(r)/float64(total))
+		}
+	}
+}

@@ -16,9 +16,10 @@ import (
 type Options struct {
 	// Workers is the number of goroutines; 0 means GOMAXPROCS.
 	Workers int
-	// Shard and Shards select a share of every cell's replicates: shard k
-	// (0-based) of n runs a contiguous block of each cell's chunks of
-	// runner.ChunkSize replicates, as batch shards do. Shards 0 means 1.
+	// Shard and Shards select a share of the replicates: the cells' chunks
+	// of runner.ChunkSize replicates, laid end to end, are split into n
+	// contiguous blocks of about equal replicate runs, and shard k
+	// (0-based) runs block k (Plan.shardRanges). Shards 0 means 1.
 	Shard, Shards int
 	// Progress, when not nil, receives one line per experiment.
 	Progress io.Writer
@@ -54,7 +55,9 @@ func Prepare(p *Plan, k, n int) error {
 func (p *Plan) prepare(keys *runner.Keys, k, n int) {
 	p.shard, p.prepared, p.cached = [2]int{k, n}, true, 0
 	sha := p.scenarioSHA()
-	for _, j := range p.jobs {
+	ranges := p.shardRanges(k, n)
+	for i, j := range p.jobs {
+		j.Lo, j.Hi = ranges[i][0], ranges[i][1]
 		jm := j.Model
 		if jm == nil {
 			jm = j.lazy.base
@@ -68,8 +71,6 @@ func (p *Plan) prepare(keys *runner.Keys, k, n int) {
 			j.MultiOutcomes = append(j.MultiOutcomes, outcomeIndex(m, p.Outcomes))
 		}
 		j.Horizon = p.Horizon
-		nc := (j.n + runner.ChunkSize - 1) / runner.ChunkSize
-		j.Lo, j.Hi = k*nc/n*runner.ChunkSize, min((k+1)*nc/n*runner.ChunkSize, j.n)
 		if l := j.lazy; l != nil {
 			j.Build = func(w *runner.Worker) *sim.Model { return w.Data.(*modelCache).get(l) }
 		}
@@ -90,6 +91,57 @@ func (p *Plan) prepare(keys *runner.Keys, k, n int) {
 		}
 		j.key = key.Sum()
 	}
+}
+
+// shardRanges returns, for each job of p, the replicates [lo, hi) that
+// shard k of n runs. The jobs' chunks of runner.ChunkSize replicates are
+// laid end to end in job order, each weighed by its replicate runs (its
+// replicates times the models each runs: a paired or decomposition cell
+// runs several), and a chunk belongs to the shard in whose n-th of the
+// total weight it starts. Each job's share is then a contiguous run of
+// whole chunks (possibly none), the shards' shares tile every job, and a
+// design of thousands of cells smaller than a chunk spreads over the
+// shards instead of landing whole in one. Which shard runs a replicate
+// changes no count.
+func (p *Plan) shardRanges(k, n int) [][2]int {
+	out := make([][2]int, len(p.jobs))
+	if n <= 1 {
+		for i, j := range p.jobs {
+			out[i] = [2]int{0, j.n}
+		}
+		return out
+	}
+	var total int64
+	for _, j := range p.jobs {
+		total += int64(j.n) * jobModels(j)
+	}
+	var at int64 // weight of the chunks before the current one
+	for i, j := range p.jobs {
+		lo, hi := -1, -1
+		for c := 0; c*runner.ChunkSize < j.n; c++ {
+			if int(at*int64(n)/total) == k {
+				if lo < 0 {
+					lo = c * runner.ChunkSize
+				}
+				hi = min((c+1)*runner.ChunkSize, j.n)
+			}
+			at += int64(min(runner.ChunkSize, j.n-c*runner.ChunkSize)) * jobModels(j)
+		}
+		if lo < 0 {
+			lo, hi = 0, 0 // no chunk of this job
+		}
+		out[i] = [2]int{lo, hi}
+	}
+	return out
+}
+
+// jobModels is the number of models a job runs per replicate.
+func jobModels(j *job) int64 {
+	m := int64(1 + len(j.Multi))
+	if j.Pair != nil {
+		m++
+	}
+	return m
 }
 
 func outcomeIndex(m *sim.Model, names []string) []int {

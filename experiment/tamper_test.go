@@ -12,8 +12,10 @@ import (
 )
 
 // TestMergeTamperedShards merges the three shards of a small experiment
-// (2 cells × 3000 replicates in chunks of 1000, so shard k holds replicates
-// [1000(k-1), 1000k) of each cell) after one of them was tampered with, and
+// (2 cells × 3000 replicates in chunks of 1000, the six chunks laid end to
+// end and split in three: shard 1 holds replicates [0, 2000) of base,
+// shard 2 [2000, 3000) of base and [0, 1000) of no_side, shard 3 [1000,
+// 3000) of no_side) after one of them was tampered with, and
 // checks that each set is refused with a message naming the shard file and
 // the problem; the untampered set merges.
 func TestMergeTamperedShards(t *testing.T) {
@@ -60,9 +62,9 @@ func TestMergeTamperedShards(t *testing.T) {
 		want string // with the file name for %s
 	}{
 		{"n multiplied by 10", func(d string) { edit(d, 2, func(m map[string]any) { counts(m, 0)["n"] = 10000.0 }) },
-			"cell base holds 10000 replicates, more than its range [1000, 2000) holds (1000)"},
-		{"n reduced by 500", func(d string) { edit(d, 3, func(m map[string]any) { counts(m, 1)["n"] = 500.0 }) },
-			name(3) + " (shard 3/3): marked complete, but cell \"no_side\" holds 500 replicates and its range [2000, 3000) holds 1000"},
+			"cell base holds 10000 replicates, more than its range [2000, 3000) holds (1000)"},
+		{"n reduced by 500", func(d string) { edit(d, 3, func(m map[string]any) { counts(m, 1)["n"] = 1500.0 }) },
+			name(3) + " (shard 3/3): marked complete, but cell \"no_side\" holds 1500 replicates and its range [1000, 3000) holds 2000"},
 		{"interrupted shard", func(d string) {
 			b, err := os.ReadFile(filepath.Join(interrupted, name(2)))
 			require.NoError(t, err)
@@ -87,7 +89,7 @@ func TestMergeTamperedShards(t *testing.T) {
 			require.NoError(t, os.Rename(a+".x", b))
 			edit(d, 1, func(m map[string]any) { m["shard"] = "1/3" })
 		}, name(1) + ": cell 0 (base) was made from another experiment file, scenario, seed or negsim model"},
-		{"a cell's range edited", func(d string) { edit(d, 1, func(m map[string]any) { cell(m, 0)["hi"] = 1500.0 }) },
+		{"a cell's range edited", func(d string) { edit(d, 1, func(m map[string]any) { cell(m, 0)["hi"] = 3000.0 }) },
 			name(1) + ": cell 0 (base) was made from another experiment file"},
 		{"a cell's key edited", func(d string) { edit(d, 3, func(m map[string]any) { cell(m, 1)["key"] = "0000" }) },
 			name(3) + ": cell 1 (no_side) was made from another experiment file"},
