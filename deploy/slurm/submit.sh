@@ -10,7 +10,9 @@
 # scripts (NEGSIM, N, SEED, VARIANT, SCENARIO, WORKERS, OUT, EXPERIMENT,
 # NEGSIM_ARGS; see batch-array.sbatch). NEGSIM and OUT are made absolute here
 # so the jobs find them whatever their working directory. Logs go to
-# $OUT/logs/.
+# $OUT/logs/ for a batch; for an experiment, whose shards and merge write
+# into $OUT itself (and negsim refuses an output directory holding a
+# directory it did not write), to $OUT.logs/.
 #
 #   -k K      number of shards / array tasks (default: $SHARDS, else 4)
 #   --wait    block until the merge job has finished; exit non-zero unless
@@ -47,7 +49,7 @@ while (($# > 0)); do
 		break
 		;;
 	-h | --help)
-		sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'
+		sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'
 		exit 0
 		;;
 	*)
@@ -85,17 +87,22 @@ for v in SCENARIO EXPERIMENT; do
 	fi
 done
 OUT=${OUT:-$PWD/negsim-out}
-mkdir -p "$OUT/logs"
+mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
+logs=$OUT/logs
+if [[ -n ${EXPERIMENT:-} ]]; then
+	logs=$OUT.logs
+fi
+mkdir -p "$logs"
 export NEGSIM OUT
 export SHARDS=$K
 
 array_id=$(sbatch --parsable --array="1-$K" \
-	--output="$OUT/logs/batch-%A_%a.out" \
+	--output="$logs/batch-%A_%a.out" \
 	"${extra[@]}" "$here/batch-array.sbatch")
 array_id=${array_id%%;*} # --parsable prints "id[;cluster]"
 merge_id=$(sbatch --parsable --dependency="afterok:$array_id" --kill-on-invalid-dep=yes \
-	--output="$OUT/logs/merge-%j.out" \
+	--output="$logs/merge-%j.out" \
 	"${extra[@]}" "$here/merge.sbatch")
 merge_id=${merge_id%%;*}
 
