@@ -77,7 +77,7 @@ type Event struct {
 
 var kindNames = map[sim.TraceKind]string{sim.TraceOpened: "opened", sim.TraceOffer: "offer", sim.TraceResponse: "response",
 	sim.TraceVote: "vote", sim.TraceDecision: "decision", sim.TraceAgreed: "agreed", sim.TraceLinkage: "linkage",
-	sim.TraceShock: "shock", sim.TraceOutcome: "outcome", sim.TraceBDM: "bdm"}
+	sim.TraceShock: "shock", sim.TraceOutcome: "outcome", sim.TraceBDM: "bdm", sim.TraceHold: "hold"}
 
 // collector is a sim.Tracer that keeps every event as the page shows it.
 type collector struct {

@@ -26,3 +26,7 @@ func CurveMatches(m *Model, slot int) (has, same bool) {
 	}
 	return true, true
 }
+
+// PerRound makes s run every round of every table, never holding one: the
+// round-by-round engine the held tables (§3.12) must agree with in law.
+func PerRound(s *State) { s.perRound = true }

@@ -112,6 +112,9 @@ func (s *State) stepMediated(t, r int) {
 	m := s.m
 	tb := &m.tables[t]
 	nA := len(m.Actors)
+	if s.heldT[t].on && s.heldRound(t, r) {
+		return
+	}
 	td := &s.drafts[t]
 	d := &td.d
 	ms := &m.stances[tb.mediator*len(m.Tables)+t]
@@ -147,6 +150,9 @@ func (s *State) stepMediated(t, r int) {
 		}
 		s.offerVer[t]++
 		td.ok, td.c, td.pref, td.dem, td.bel = cacheable, conceded, s.prefVer, s.demVer[t], s.belVer[t]
+	}
+	if !s.perRound && s.holdReplicate[t] && s.hold(t, r, x) {
+		return
 	}
 	if s.tr != nil {
 		s.traceOffer(t, r, d, x, estimate)

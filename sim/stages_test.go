@@ -188,9 +188,13 @@ func TestDeferredIssueByHand(t *testing.T) {
 	assert.Equal(t, 0, res.OutcomeRound[0], "interim agreed at once: the status red lines do not apply there")
 	assert.Equal(t, -1, res.OutcomeRound[1], "the final status cannot be agreed: the red lines leave no package")
 	// The final table opens in round 1 (agreement in round 0 plus a delay
-	// of 1, §3.5) and its offers say why they fail.
+	// of 1, §3.5) and its offer says why it fails; from round 2, when its
+	// rejection has happened and changes nothing, it holds with P = 0
+	// (§3.12).
 	infeasible := rec.count(sim.TraceOffer, func(e *sim.TraceEvent) bool { return e.Infeasible })
-	assert.Equal(t, 3, infeasible, "final-status offers in rounds 1, 2 and 3, each flagged infeasible")
+	assert.Equal(t, 1, infeasible, "the final-status offer of round 1, flagged infeasible")
+	holds := rec.count(sim.TraceHold, func(e *sim.TraceEvent) bool { return e.Round == 2 && e.P == 0 && e.Accept })
+	assert.Equal(t, 1, holds, "the final table holds from round 2 with P = 0")
 	assert.Equal(t, 0.0, res.Final[1], "the deferred status keeps its status quo")
 
 	// m needs 0.5667: at 0.57 it never signs.

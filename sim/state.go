@@ -124,6 +124,20 @@ type State struct {
 	firstEvents uint32
 	gateSeen    []uint32
 
+	// Held tables (hold.go). effVer counts the linkage effects that can
+	// move any table's probabilities, tabVer[t] those on table t alone and
+	// the first occurrences of the events table t watches (watchers[e]:
+	// the tables watching event e). perRound runs every round instead (the
+	// round-by-round engine, for tests).
+	effVer                              uint32
+	tabVer                              []uint32
+	watchers                            [][]int
+	heldT                               []hold
+	holdStatic, holdReplicate, resFixed []bool
+	readers, facStage                   [][]int
+	facA, facB                          []float64
+	perRound                            bool
+
 	// What reset does, prepared once (prep.go).
 	rnd     []randSlot
 	derived []derived
@@ -172,6 +186,7 @@ func NewState(m *Model) *State {
 	s.views, s.vJ = make([]euView, nA), make([]int, nA*m.maxIssues)
 	s.vIdeal, s.vSal, s.vLo, s.vHi = f(nA*m.maxIssues), f(nA*m.maxIssues), f(nA*m.maxIssues), f(nA*m.maxIssues)
 	s.prepare()
+	s.prepareHolds()
 	s.res = Result{OutcomeRound: make([]int, len(m.outcomes)), BelowReservation: make([]bool, len(m.outcomes)),
 		Final: s.pos, Params: s.vals}
 	if k := len(m.BDMTables()); k > 0 {
@@ -222,6 +237,7 @@ func (s *State) reset() {
 	for i := range s.fired {
 		s.fired[i] = false
 	}
+	s.resetHolds()
 	if m.anyEU {
 		s.resetBeliefs()
 	}
@@ -415,11 +431,20 @@ func (s *State) fire(e, r int) {
 	if s.eventRound[e] == none {
 		s.eventRound[e] = r
 		s.firstEvents++
+		for _, t := range s.watchers[e] {
+			s.tabVer[t]++
+		}
 	}
 	for _, l := range s.m.linksOn[e] {
 		lk := &s.m.links[l]
 		if s.fired[l] && !lk.repeat || !s.conditionsHold(lk) {
 			continue
+		}
+		if !s.fired[l] {
+			// A used-up linkage can make a failure of e inert.
+			for _, t := range s.watchers[e] {
+				s.tabVer[t]++
+			}
 		}
 		s.fired[l] = true
 		ok := lk.prob == none || s.lrng[l].Float64() < s.vals[lk.prob]
@@ -458,6 +483,12 @@ func clamp(x, lo, hi float64) float64 { return min(max(x, lo), hi) }
 
 func (s *State) apply(e *effect, r int) {
 	m := s.m
+	switch e.field {
+	case fReservation, fBonus, fBlock:
+		s.tabVer[e.table]++ // read only at that table
+	default:
+		s.effVer++
+	}
 	switch e.field {
 	case fIdeal, fSalience, fMin, fMax, fBonus, fProspect, fYes, fSilence, fPass:
 		// Drafts and utilities cached before this are stale (yes, silence

@@ -17,6 +17,7 @@ const (
 	TraceShock                     // an exogenous shock
 	TraceOutcome                   // an outcome was reached
 	TraceBDM                       // a BDM round: Offer the players' positions, U the mean and R the median forecast, Accept whether anyone moved, Silent whether the positions repeat those of two rounds before
+	TraceHold                      // a table holds (§3.12): P the probability of agreement each round (Accept) or its bound q̄ (thinning), HeldUntil the next candidate round (the horizon: none within it)
 )
 
 // TraceEvent is one step of a replicate, for --trace output and tests. Slices
@@ -48,6 +49,9 @@ type TraceEvent struct {
 	// expected-utility mediator's table, the mediator's belief interval
 	// about the responder's reservation after the response; NaN otherwise.
 	BeliefLo, BeliefHi float64
+	// HeldUntil is, for a TraceHold, the round the table agrees in unless
+	// something moves first; the horizon when it does not agree within it.
+	HeldUntil int
 }
 
 // Tracer receives the steps of a replicate. A nil Tracer costs nothing.

@@ -110,6 +110,20 @@ func (t *TextTracer) Trace(e *TraceEvent) {
 		case e.Silent:
 			detail += "  (positions as two rounds before: a cycle; settles at the mean of its two medians)"
 		}
+	case TraceHold:
+		step, who = "holds", t.name(m.Actors, e.Actor)
+		if e.Accept {
+			detail = fmt.Sprintf("P(accepted and ratified)=%.3f each round while nothing moves:", e.P)
+		} else {
+			detail = fmt.Sprintf("P(accepted and ratified) at most %.3f a round while nothing but reservations moves:", e.P)
+		}
+		if e.HeldUntil >= m.Horizon {
+			detail += " no candidate round drawn within the horizon"
+		} else if e.Accept {
+			detail += fmt.Sprintf(" agreement drawn for round %d", e.HeldUntil)
+		} else {
+			detail += fmt.Sprintf(" next candidate round %d", e.HeldUntil)
+		}
 	case TraceOutcome:
 		step, who, detail = "OUTCOME", t.name(m.Outcomes, e.Outcome), m.Scenario.Outcomes.Vals[e.Outcome].Label
 	}

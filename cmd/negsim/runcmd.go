@@ -127,7 +127,7 @@ type jsonStep struct {
 
 var stepNames = map[sim.TraceKind]string{sim.TraceOpened: "opened", sim.TraceOffer: "offer", sim.TraceResponse: "response",
 	sim.TraceVote: "vote", sim.TraceDecision: "decision", sim.TraceAgreed: "agreed", sim.TraceLinkage: "linkage",
-	sim.TraceShock: "shock", sim.TraceOutcome: "outcome"}
+	sim.TraceShock: "shock", sim.TraceOutcome: "outcome", sim.TraceBDM: "bdm", sim.TraceHold: "hold"}
 
 type recorder struct {
 	m     *sim.Model
