@@ -123,22 +123,12 @@ func TestShippedFilesValidate(t *testing.T) {
 			_, err = experiment.Load(f)
 		}
 		assert.NoError(t, err, f)
-		if modelineExempt[filepath.ToSlash(f)] {
-			continue
-		}
 		rel, err := filepath.Rel(filepath.Dir(f), sc)
 		require.NoError(t, err)
 		first, _, _ := strings.Cut(string(data), "\n")
 		assert.Equal(t, "# yaml-language-server: $schema="+filepath.ToSlash(rel), first, f)
 		assert.Contains(t, "\n"+string(data), "\nschema_version: 1\n", f)
 	}
-}
-
-// modelineExempt lists shipped files that do not have their modeline yet.
-var modelineExempt = map[string]bool{
-	// The default scenario's hash is printed under every figure of
-	// results/, so its modeline lands with the next regeneration.
-	"../models/balkans_donbas.yaml": true,
 }
 
 // Type errors and unknown fields are refused by the schema and by the
