@@ -144,6 +144,11 @@ func Decompose(rows []DecomposeRow, c Caption, path string) error {
 		title += fmt.Sprintf(" (top %d of %d)", len(ps), total)
 	}
 	height := max(figHeight, 1.6*vg.Inch+vg.Length(nr)*0.3*vg.Inch) + vg.Points(16)*vg.Length(len(keyRows))
+	// Every cell of a decomposition runs the decomposition's own N, which
+	// may differ from the experiment's.
+	if r0.N > 0 {
+		c.N = r0.N
+	}
 	return figure{
 		title:   title,
 		caption: c.String() + captionSep + fmt.Sprintf("shares of the total gap in %s in brackets", first),

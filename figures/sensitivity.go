@@ -76,18 +76,39 @@ func ParseMorris(r io.Reader, name string) ([]MorrisRow, error) {
 // ReadMorris reads morris.csv at path.
 func ReadMorris(path string) ([]MorrisRow, error) { return readFile(path, ParseMorris) }
 
-// sensTop is the most factors a panel of the Sobol figure shows.
-const sensTop = 12
+// sensTop is the most factors a panel of the Sobol figure shows (the
+// reference experiment samples 14 parameters).
+const sensTop = 15
 
 // sensPanels is the most outcomes the Sobol and Morris figures show.
 const sensPanels = 6
 
+// sobolWideLabel is the longest factor label that still leaves room for
+// the bars when panels stand side by side; longer labels (parameter
+// paths) stack the panels in one column.
+const sobolWideLabel = 28
+
+// noEffect reports whether a factor's indices and intervals are all 0 (or
+// undefined): on common random numbers, a factor the outcome does not
+// depend on at all leaves every AB point equal to its A point.
+func noEffect(r SobolRow) bool {
+	for _, v := range []float64{r.S1, r.S1Low, r.S1High, r.ST, r.STLow, r.STHigh} {
+		if v != 0 && !math.IsNaN(v) {
+			return false
+		}
+	}
+	return true
+}
+
 // Sobol draws sobol.csv as one panel per outcome (the probability metric,
-// at most six outcomes, in file order): for each factor, up to twelve
+// at most six outcomes, in file order): for each factor, up to fifteen
 // sorted by total index, a bar for its first-order index and one for its
-// total index, each with its bootstrap interval. Interval ends are
-// clipped to [−0.1, 1.1], where an index cannot lie. It writes path.svg
-// and path.png.
+// total index, each with its bootstrap interval. Factors whose indices and
+// intervals are all exactly 0 are left out, and the panel's axis label says
+// how many. Interval ends are clipped to [−0.1, 1.1], where an index cannot
+// lie. Panels stand side by side when the factors' labels are short
+// (groups) and in one column when they are parameter paths. It writes
+// path.svg and path.png.
 func Sobol(rows []SobolRow, c Caption, path string) error {
 	names, by, err := probabilityPanels(rows, func(r SobolRow) (string, string) { return r.Metric, r.Outcome })
 	if err != nil {
@@ -101,10 +122,21 @@ func Sobol(rows []SobolRow, c Caption, path string) error {
 		return v
 	}
 	var plots []*plot.Plot
-	maxRows, total := 0, 0
+	maxRows, total, longest := 0, 0, 0
 	s1Bars, stBars := &rects{color: lowColor}, &rects{color: highColor}
 	for _, o := range names {
-		sel := append([]SobolRow(nil), by[o]...)
+		var sel []SobolRow
+		for _, r := range by[o] {
+			if !noEffect(r) {
+				sel = append(sel, r)
+			}
+		}
+		dropped := len(by[o]) - len(sel)
+		if len(sel) == 0 {
+			// Nothing moves this outcome: show every factor at 0 rather
+			// than an empty panel.
+			sel, dropped = append(sel, by[o]...), 0
+		}
 		total = max(total, len(sel))
 		sort.SliceStable(sel, func(i, j int) bool { return nan0(sel[i].ST) > nan0(sel[j].ST) })
 		if len(sel) > sensTop {
@@ -125,6 +157,7 @@ func Sobol(rows []SobolRow, c Caption, path string) error {
 				label = fmt.Sprintf("%s (%d)", r.Factor, r.Members)
 			}
 			labels[n-1-i] = label
+			longest = max(longest, len([]rune(label)))
 			s1, st := nan0(r.S1), nan0(r.ST)
 			b1.rs = append(b1.rs, dataRect{0, clip(s1), y, y + half})
 			bt.rs = append(bt.rs, dataRect{0, clip(st), y - half, y})
@@ -152,9 +185,12 @@ func Sobol(rows []SobolRow, c Caption, path string) error {
 		}
 		p.Add(straightLine(0, -0.5, 0, float64(n)-0.5, draw.LineStyle{Color: whiskerColor, Width: vg.Points(0.8)}))
 		p.Title.Text = fmt.Sprintf("P(%s)", o)
+		p.X.Label.Text = "share of variance"
+		if dropped > 0 {
+			p.X.Label.Text += fmt.Sprintf(" (%d %s at exactly 0 not shown)", dropped, plural(dropped, "factor", "factors"))
+		}
 		p.X.Min, p.X.Max = -0.1, 1.1
 		p.X.Tick.Marker = plot.ConstantTicks{{Value: 0, Label: "0"}, {Value: 0.25, Label: ""}, {Value: 0.5, Label: "0.5"}, {Value: 0.75, Label: ""}, {Value: 1, Label: "1"}}
-		p.X.Label.Text = "share of variance"
 		p.Y.Min, p.Y.Max = -0.5, float64(n)-0.5
 		p.NominalY(labels...)
 		p.Y.Tick.Label.Font.Size = 8.5
@@ -163,6 +199,9 @@ func Sobol(rows []SobolRow, c Caption, path string) error {
 	nr, nc := panelGrid(len(plots))
 	if nc == 3 {
 		nr, nc = (len(plots)+1)/2, 2
+	}
+	if longest > sobolWideLabel {
+		nr, nc = len(plots), 1
 	}
 	grid := make([][]*plot.Plot, nr)
 	for i := range grid {
@@ -178,7 +217,10 @@ func Sobol(rows []SobolRow, c Caption, path string) error {
 	}
 	keys := []keyEntry{{"first-order S1 (alone)", s1Bars}, {"total ST (with interactions)", stBars}, {"bootstrap 95% interval", &whiskerThumb{horizontal: true}}}
 	height := max(figHeight, vg.Length(nr)*(0.9*vg.Inch+vg.Length(maxRows)*0.24*vg.Inch)+1.2*vg.Inch)
-	cap := c.String() + captionSep + fmt.Sprintf("Saltelli design, N = %d, %d replicates per point (common random numbers), %d bootstrap resamples", r0.N, r0.Replicates, r0.Bootstrap)
+	// The caption's N would be the replicates per point, which the design
+	// part says with the base sample size it could be mistaken for.
+	c.N = 0
+	cap := c.String() + captionSep + fmt.Sprintf("Saltelli design: N = %d base rows, %d replicates per point (common random numbers), %d bootstrap resamples", r0.N, r0.Replicates, r0.Bootstrap)
 	return figure{
 		title: title, caption: cap, height: height, width: figWidth + 1.5*vg.Inch,
 		body: func(dc draw.Canvas) error {
@@ -343,4 +385,12 @@ func probabilityPanels[R any](rows []R, key func(R) (metric, outcome string)) ([
 		names = names[:sensPanels]
 	}
 	return names, by, nil
+}
+
+// plural returns one when n is 1 and many otherwise.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

@@ -46,7 +46,58 @@ func TestSobolMorrisFigures(t *testing.T) {
 			t.Error(err)
 		}
 	}
+	svg, err := os.ReadFile(filepath.Join(dir, "sobol.svg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(svg), "x1") || !strings.Contains(string(svg), "g (3)") {
+		t.Error("sobol.svg: Expected the factors x1 and g (3) among its labels")
+	}
 	if got := shortPath("actors.a.positions.x.ideal"); got != "actors.a.x.ideal" {
 		t.Errorf("shortPath: Expected actors.a.x.ideal, Found %s", got)
+	}
+}
+
+// TestSobolLeavesOutNoEffect checks that a factor whose indices and
+// intervals are all exactly 0 (the outcome does not depend on it) is left
+// out of its panel and counted under the panel's axis, and that one whose
+// indices are 0 only at the point estimate is kept.
+func TestSobolLeavesOutNoEffect(t *testing.T) {
+	body := strings.Join(sobolHeader, ",") + "\n" +
+		"v,deal,p,actors.kyiv.tables.ukraine_interim.reservation_end,1,0.300000,0.250000,0.350000,0.550000,0.500000,0.600000,0.1,64,100,50,1\n" +
+		"v,deal,p,unrelated_factor,1,0.000000,0.000000,0.000000,0.000000,0.000000,0.000000,0.1,64,100,50,1\n" +
+		"v,deal,p,zero_but_uncertain,1,0.000000,-0.010000,0.010000,0.000000,0.000000,0.020000,0.1,64,100,50,1\n"
+	rows, err := ParseSobol(strings.NewReader(body), "sobol.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []bool{false, true, false} {
+		if got := noEffect(rows[i]); got != want {
+			t.Errorf("noEffect(%s): Expected %v, Found %v", rows[i].Factor, want, got)
+		}
+	}
+	dir := t.TempDir()
+	if err := Sobol(rows, Caption{N: 100, Seed: 1}, filepath.Join(dir, "sobol")); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "sobol.svg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	svg := string(b)
+	for _, c := range []struct {
+		text string
+		want bool
+	}{
+		{"unrelated_factor", false},
+		{"zero_but_uncertain", true},
+		{"1 factor at exactly 0 not shown", true},
+		// The caption's N is the base sample size, not the replicates.
+		{"N = 100 per point", false},
+		{"N = 64 base rows, 100 replicates per point", true},
+	} {
+		if strings.Contains(svg, c.text) != c.want {
+			t.Errorf("sobol.svg: Expected contains(%q) = %v", c.text, c.want)
+		}
 	}
 }
