@@ -257,8 +257,12 @@ func Morris(rows []MorrisRow, c Caption, path string) error {
 			xys = append(xys, plotter.XY{X: r.MuStar, Y: s})
 			mx, my = math.Max(mx, r.MuStar), math.Max(my, s)
 		}
-		lim := math.Max(math.Max(mx, my), 1e-6) * 1.15
-		p.Add(straightLine(0, 0, lim, lim, draw.LineStyle{Color: gridColor, Width: vg.Points(1), Dashes: []vg.Length{vg.Points(4), vg.Points(3)}}))
+		// Each axis to its own largest value: a common limit left the
+		// points in the left third when σ exceeded μ* everywhere. The x
+		// axis goes on to 1.7 times that, for the labels.
+		xl, yl := math.Max(mx, 1e-6)*1.15, math.Max(my, 1e-6)*1.15
+		diag := math.Min(1.7*xl, yl)
+		p.Add(straightLine(0, 0, diag, diag, draw.LineStyle{Color: gridColor, Width: vg.Points(1), Dashes: []vg.Length{vg.Points(4), vg.Points(3)}}))
 		sc, err := plotter.NewScatter(xys)
 		if err != nil {
 			return err
@@ -275,8 +279,8 @@ func Morris(rows []MorrisRow, c Caption, path string) error {
 			for moved := true; moved; {
 				moved = false
 				for _, q := range placed {
-					if math.Abs(q.X-at.X) < 0.45*lim && math.Abs(q.Y-at.Y) < 0.06*lim {
-						at.Y = q.Y - 0.061*lim
+					if math.Abs(q.X-at.X) < 0.45*xl && math.Abs(q.Y-at.Y) < 0.06*yl {
+						at.Y = q.Y - 0.061*yl
 						moved = true
 					}
 				}
@@ -284,9 +288,9 @@ func Morris(rows []MorrisRow, c Caption, path string) error {
 			placed = append(placed, at)
 			if at.Y != xys[i].Y {
 				// A leader from the point to its nudged label.
-				p.Add(straightLine(xys[i].X, xys[i].Y, xys[i].X+0.01*lim, at.Y, draw.LineStyle{Color: gridColor, Width: vg.Points(0.6)}))
+				p.Add(straightLine(xys[i].X, xys[i].Y, xys[i].X+0.01*xl, at.Y, draw.LineStyle{Color: gridColor, Width: vg.Points(0.6)}))
 			}
-			lab.XYs = append(lab.XYs, plotter.XY{X: at.X + 0.01*lim, Y: at.Y})
+			lab.XYs = append(lab.XYs, plotter.XY{X: at.X + 0.01*xl, Y: at.Y})
 			lab.Labels = append(lab.Labels, shortPath(r.Factor))
 		}
 		labels, err := plotter.NewLabels(lab)
@@ -302,8 +306,8 @@ func Morris(rows []MorrisRow, c Caption, path string) error {
 		p.Add(labels)
 		p.Title.Text = fmt.Sprintf("P(%s)", o)
 		p.X.Min, p.Y.Min = 0, 0
-		p.X.Max, p.Y.Max = lim*1.7, lim
-		p.Y.Min = -0.4 * lim
+		p.X.Max, p.Y.Max = xl*1.7, yl
+		p.Y.Min = -0.4 * yl
 		p.Y.Tick.Marker = nonNegTicks{}
 		p.X.Label.Text = "μ* (mean |elementary effect|)"
 		p.Y.Label.Text = "σ"
