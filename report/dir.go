@@ -103,30 +103,32 @@ type Manifest struct {
 // manifestJSON is the union of the fields of batch and experiment
 // manifests that the page shows; the two spell some differently.
 type manifestJSON struct {
-	Kind           string          `json:"kind"`
-	Name           string          `json:"name"`
-	ExperimentFile string          `json:"experiment_file"`
-	Scenario       string          `json:"scenario"`
-	ScenarioFile   string          `json:"scenario_file"`
-	ScenarioName   string          `json:"scenario_name"`
-	ScenarioSHA256 string          `json:"scenario_sha256"`
-	Seed           uint64          `json:"seed"`
-	N              int             `json:"n"`
-	Replicates     int64           `json:"replicates"`
-	Variants       []string        `json:"variants"`
-	Fixed          []batch.Fix     `json:"fixed"`
-	Level          float64         `json:"ci_level"`
-	ExpLevel       float64         `json:"level"`
-	Command        json.RawMessage `json:"command"`
-	Version        string          `json:"negsim_version"`
-	GoVersion      string          `json:"go_version"`
-	GOOS           string          `json:"goos"`
-	GOARCH         string          `json:"goarch"`
-	Start          string          `json:"start"`
-	End            string          `json:"end"`
-	Complete       *bool           `json:"complete"`
-	Design         string          `json:"design"`
-	DesignPoints   int             `json:"design_points"`
+	Kind           string `json:"kind"`
+	Name           string `json:"name"`
+	ExperimentFile string `json:"experiment_file"`
+	Scenario       string `json:"scenario"`
+	ScenarioFile   string `json:"scenario_file"`
+	ScenarioName   string `json:"scenario_name"`
+	ScenarioSHA256 string `json:"scenario_sha256"`
+	Seed           uint64 `json:"seed"`
+	N              int    `json:"n"`
+	// Replicates is a count in an experiment's manifest and the path of
+	// the per-replicate file in a batch's (written with --replicates).
+	Replicates   json.RawMessage `json:"replicates"`
+	Variants     []string        `json:"variants"`
+	Fixed        []batch.Fix     `json:"fixed"`
+	Level        float64         `json:"ci_level"`
+	ExpLevel     float64         `json:"level"`
+	Command      json.RawMessage `json:"command"`
+	Version      string          `json:"negsim_version"`
+	GoVersion    string          `json:"go_version"`
+	GOOS         string          `json:"goos"`
+	GOARCH       string          `json:"goarch"`
+	Start        string          `json:"start"`
+	End          string          `json:"end"`
+	Complete     *bool           `json:"complete"`
+	Design       string          `json:"design"`
+	DesignPoints int             `json:"design_points"`
 }
 
 // readManifest reads the manifest.json at path.
@@ -177,8 +179,13 @@ func readManifest(path string) (*Manifest, error) {
 	if m.N > 0 {
 		add("N (replicates per cell)", strconv.Itoa(m.N))
 	}
-	if j.Replicates > 0 {
-		add("replicates in all", strconv.FormatInt(j.Replicates, 10))
+	var count int64
+	var file string
+	switch {
+	case json.Unmarshal(j.Replicates, &count) == nil && count > 0:
+		add("replicates in all", strconv.FormatInt(count, 10))
+	case json.Unmarshal(j.Replicates, &file) == nil && file != "":
+		add("per-replicate file", file)
 	}
 	if level > 0 {
 		add("interval level", strconv.FormatFloat(level, 'g', -1, 64))

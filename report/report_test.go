@@ -305,3 +305,32 @@ func TestParseReplicates(t *testing.T) {
 		}
 	}
 }
+
+// TestBatchManifestReplicatesFile: a batch written with --replicates names
+// the file in its manifest's "replicates" field, where an experiment's
+// manifest gives a count; the report reads both (it used to refuse the
+// batch's manifest).
+func TestBatchManifestReplicatesFile(t *testing.T) {
+	dir := t.TempDir()
+	makeBatch(t, dir, []string{"base"}, 100, nil)
+	path := filepath.Join(dir, "manifest.json")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	m["replicates"] = "replicates.csv.gz"
+	if b, err = json.Marshal(m); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, page := render(t, Options{Dir: dir})
+	if !strings.Contains(page, "per-replicate file") || !strings.Contains(page, "replicates.csv.gz") {
+		t.Error("the page does not name the batch's per-replicate file")
+	}
+}
