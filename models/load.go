@@ -10,6 +10,7 @@ import (
 	"os"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -161,12 +162,6 @@ func secondDocLine(data []byte, first int) int {
 	return 0
 }
 
-// decode checks field names and scalar types against the schema and
-// decodes root, which holds no aliases or merge keys.
-func decode(name string, root *yaml.Node) (*Scenario, error) {
-	return decodeNotes(name, root, nil)
-}
-
 // checkVersion refuses a file whose schema_version is not SchemaVersion,
 // before its fields are checked: another version's fields may mean other
 // things. A file without schema_version is read as version 1.
@@ -182,8 +177,9 @@ func checkVersion(name string, root *yaml.Node) *Problem {
 	return nil
 }
 
-// decodeNotes is decode with notes on nodes copied from an anchor, which
-// the schema's messages add.
+// decodeNotes checks field names and scalar types against the schema and
+// decodes root, which holds no aliases or merge keys; a message about a
+// node copied from an anchor carries the note that from holds for it.
 func decodeNotes(name string, root *yaml.Node, from map[*yaml.Node]string) (*Scenario, error) {
 	var ps Problems
 	c := &schemaChecker{file: name, from: from, ps: &ps}
@@ -394,7 +390,10 @@ func checkFields(file string, n *yaml.Node, t reflect.Type, path string, ps *Pro
 type schemaChecker struct {
 	file string
 	from map[*yaml.Node]string // see expander
-	ps   *Problems
+	// fresh, when not nil, holds the nodes to check: the others were
+	// checked, without a problem, in the tree they were patched from.
+	fresh map[*yaml.Node]bool
+	ps    *Problems
 }
 
 func (c *schemaChecker) add(n *yaml.Node, field, format string, args ...any) {
@@ -408,6 +407,9 @@ func (c *schemaChecker) add(n *yaml.Node, field, format string, args ...any) {
 // check checks n against t; parent and tag name the struct field n is the
 // value of, for the allowed range of an integer.
 func (c *schemaChecker) check(n *yaml.Node, t reflect.Type, parent reflect.Type, tag, path string) {
+	if c.fresh != nil && !c.fresh[n] {
+		return
+	}
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
@@ -637,20 +639,46 @@ func (s *Scenario) Resolve(name string) (*Scenario, error) {
 			"%q sets %s%s twice, so the later part would silently win; compose variants that change different things (one policy, one model, one reading)",
 			name, ov[0], more)}}
 	}
-	root := cloneNode(s.root)
+	// The base passed the schema and the validator, so only what the patches
+	// change is checked again: the patched tree shares every subtree no patch
+	// reaches with s.root, and the variants, unless a patch sets them or the
+	// sources they cite, are s's own.
+	root, fresh, keepVariants := s.root, map[*yaml.Node]bool{}, true
 	for _, id := range order {
 		patch := &s.Variants.Get(id).Patch
 		if patch.Kind == 0 {
 			continue
 		}
-		mergeNode(root, patch)
+		if patch.Kind != yaml.MappingNode || isParamNode(patch) {
+			keepVariants = false
+		}
+		for i := 0; i+1 < len(patch.Content); i += 2 {
+			if k := patch.Content[i].Value; k == "variants" || k == "sources" {
+				keepVariants = false
+			}
+		}
+		root = patched(root, patch, fresh)
 	}
-	r, err := decode(s.File, root)
-	if err != nil {
-		return nil, err
+	var ps Problems
+	c := &schemaChecker{file: s.File, fresh: fresh, ps: &ps}
+	c.check(root, reflect.TypeFor[Scenario](), reflect.TypeFor[Scenario](), "", "")
+	if len(ps) > 0 {
+		return nil, ps
 	}
-	r.raw, r.Variant = s.raw, name
-	if ps := r.validate(); len(ps) > 0 {
+	r := new(Scenario)
+	in := root
+	if keepVariants {
+		in = withoutKey(root, "variants")
+	}
+	if err := in.Decode(r); err != nil {
+		return nil, Problems{yamlProblem(s.File, err)}
+	}
+	r.File, r.root, r.raw, r.Variant = s.File, root, s.raw, name
+	v := &validator{s: r}
+	if keepVariants {
+		r.Variants, v.skipVariants = s.Variants, true
+	}
+	if ps := r.validateWith(v); len(ps) > 0 {
 		for i := range ps {
 			ps[i].Msg += " (with variant " + name + ")"
 		}
@@ -659,27 +687,45 @@ func (s *Scenario) Resolve(name string) (*Scenario, error) {
 	return r, nil
 }
 
-// mergeNode deep-merges patch into dst: mappings merge key by key, anything
-// else replaces.
-func mergeNode(dst, patch *yaml.Node) {
-	if dst.Kind != yaml.MappingNode || patch.Kind != yaml.MappingNode || isParamNode(patch) {
-		*dst = *cloneNode(patch)
-		return
+// patched returns base with patch deep-merged into it (mappings merge key by
+// key, anything else replaces) and leaves base as it was: the mappings on
+// the patch's paths are copied, the values it sets are cloned, every other
+// subtree is base's own. fresh gains every node patched makes, so that
+// only those need checking again.
+func patched(base, patch *yaml.Node, fresh map[*yaml.Node]bool) *yaml.Node {
+	if base.Kind != yaml.MappingNode || patch.Kind != yaml.MappingNode || isParamNode(patch) {
+		return cloneFresh(patch, fresh)
 	}
+	c := *base
+	c.Content = slices.Clone(base.Content)
+	fresh[&c] = true
 	for i := 0; i+1 < len(patch.Content); i += 2 {
 		k, v := patch.Content[i], patch.Content[i+1]
 		found := false
-		for j := 0; j+1 < len(dst.Content); j += 2 {
-			if dst.Content[j].Value == k.Value {
-				mergeNode(dst.Content[j+1], v)
+		for j := 0; j+1 < len(c.Content); j += 2 {
+			if c.Content[j].Value == k.Value {
+				c.Content[j+1] = patched(c.Content[j+1], v, fresh)
 				found = true
 				break
 			}
 		}
 		if !found {
-			dst.Content = append(dst.Content, cloneNode(k), cloneNode(v))
+			c.Content = append(c.Content, cloneFresh(k, fresh), cloneFresh(v, fresh))
 		}
 	}
+	return &c
+}
+
+// withoutKey returns a shallow copy of the mapping n without key's entry.
+func withoutKey(n *yaml.Node, key string) *yaml.Node {
+	c := *n
+	c.Content = make([]*yaml.Node, 0, len(n.Content))
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value != key {
+			c.Content = append(c.Content, n.Content[i], n.Content[i+1])
+		}
+	}
+	return &c
 }
 
 // isParamNode reports whether n is a Param mapping: a Param in a patch
@@ -695,15 +741,17 @@ func isParamNode(n *yaml.Node) bool {
 	return false
 }
 
-func cloneNode(n *yaml.Node) *yaml.Node {
+// cloneFresh deep-copies n and records the copies in fresh.
+func cloneFresh(n *yaml.Node, fresh map[*yaml.Node]bool) *yaml.Node {
 	if n == nil {
 		return nil
 	}
 	c := *n
 	c.Content = make([]*yaml.Node, len(n.Content))
 	for i, k := range n.Content {
-		c.Content[i] = cloneNode(k)
+		c.Content[i] = cloneFresh(k, fresh)
 	}
+	fresh[&c] = true
 	return &c
 }
 
@@ -762,7 +810,7 @@ func (s *Scenario) Overlaps(name string) []string {
 // patchLeaves records in leaves, for the dotted path of every value a patch
 // sets, the variant id whose patch sets it: a mapping is descended key by
 // key, anything else (a parameter, a list, a scalar) is one leaf, as
-// mergeNode replaces it whole.
+// patched replaces it whole.
 func patchLeaves(n *yaml.Node, prefix, id string, leaves map[string]string) {
 	if n.Kind == yaml.DocumentNode && len(n.Content) == 1 {
 		n = n.Content[0]

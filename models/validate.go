@@ -38,6 +38,9 @@ type validator struct {
 	// field path has passed through, so that locating N messages in a file
 	// of N entries stays linear.
 	keys map[*yaml.Node]map[string]int
+	// skipVariants leaves out the checks of the variants, which a resolved
+	// scenario shares unchanged with its validated base.
+	skipVariants bool
 }
 
 func (v *validator) add(line int, field, format string, args ...any) {
@@ -258,7 +261,9 @@ func (s *Scenario) validateWith(v *validator) Problems {
 	v.linkages()
 	v.shocks()
 	v.outcomes()
-	v.variants()
+	if !v.skipVariants {
+		v.variants()
+	}
 	if d := s.DefaultVariant; d != "" && d != "base" {
 		for _, part := range strings.Split(d, "+") {
 			v.ref(s.topLine("default_variant"), "default_variant", "variant", part, s.Variants.Index, s.Variants.Keys)
