@@ -601,34 +601,9 @@ func (s *Scenario) Resolve(name string) (*Scenario, error) {
 		b.Variant = "base"
 		return &b, nil
 	}
-	var order []string
-	seen := map[string]bool{}
-	var visit func(id string, stack []string) error
-	visit = func(id string, stack []string) error {
-		v := s.Variants.Get(id)
-		if v == nil {
-			return Problems{{File: s.File, Field: "variant", Msg: fmt.Sprintf("unknown variant %q; known: %s", id, strings.Join(s.Variants.Keys, ", "))}}
-		}
-		for _, st := range stack {
-			if st == id {
-				return Problems{{File: s.File, Line: s.Variants.Line(id), Field: "variants." + id + ".extends", Msg: "extends itself through " + strings.Join(append(stack, id), " -> ")}}
-			}
-		}
-		for _, e := range v.Extends {
-			if err := visit(e, append(stack, id)); err != nil {
-				return err
-			}
-		}
-		if !seen[id] {
-			seen[id] = true
-			order = append(order, id)
-		}
-		return nil
-	}
-	for _, part := range strings.Split(name, "+") {
-		if err := visit(part, nil); err != nil {
-			return nil, err
-		}
+	order, err := s.variantOrder(name)
+	if err != nil {
+		return nil, err
 	}
 	if ov := s.Overlaps(name); len(ov) > 0 {
 		more := ""
@@ -826,4 +801,40 @@ func patchLeaves(n *yaml.Node, prefix, id string, leaves map[string]string) {
 		}
 		patchLeaves(n.Content[i+1], key, id, leaves)
 	}
+}
+
+// variantOrder lists the variants that name ("a+b+…") applies, in order:
+// each part after its extends, each variant once. An unknown variant or a
+// cycle of extends is an error naming its line.
+func (s *Scenario) variantOrder(name string) ([]string, error) {
+	var order []string
+	seen := map[string]bool{}
+	var visit func(id string, stack []string) error
+	visit = func(id string, stack []string) error {
+		v := s.Variants.Get(id)
+		if v == nil {
+			return Problems{{File: s.File, Field: "variant", Msg: fmt.Sprintf("unknown variant %q; known: %s", id, strings.Join(s.Variants.Keys, ", "))}}
+		}
+		for _, st := range stack {
+			if st == id {
+				return Problems{{File: s.File, Line: s.Variants.Line(id), Field: "variants." + id + ".extends", Msg: "extends itself through " + strings.Join(append(stack, id), " -> ")}}
+			}
+		}
+		for _, e := range v.Extends {
+			if err := visit(e, append(stack, id)); err != nil {
+				return err
+			}
+		}
+		if !seen[id] {
+			seen[id] = true
+			order = append(order, id)
+		}
+		return nil
+	}
+	for _, part := range strings.Split(name, "+") {
+		if err := visit(part, nil); err != nil {
+			return nil, err
+		}
+	}
+	return order, nil
 }

@@ -23,34 +23,9 @@ func (s *Scenario) resolveWhole(name string) (*Scenario, error) {
 	if name == "" || name == "base" {
 		return s.Resolve(name)
 	}
-	var order []string
-	seen := map[string]bool{}
-	var visit func(id string, stack []string) error
-	visit = func(id string, stack []string) error {
-		v := s.Variants.Get(id)
-		if v == nil {
-			return Problems{{File: s.File, Field: "variant", Msg: fmt.Sprintf("unknown variant %q; known: %s", id, strings.Join(s.Variants.Keys, ", "))}}
-		}
-		for _, st := range stack {
-			if st == id {
-				return Problems{{File: s.File, Line: s.Variants.Line(id), Field: "variants." + id + ".extends", Msg: "extends itself through " + strings.Join(append(stack, id), " -> ")}}
-			}
-		}
-		for _, e := range v.Extends {
-			if err := visit(e, append(stack, id)); err != nil {
-				return err
-			}
-		}
-		if !seen[id] {
-			seen[id] = true
-			order = append(order, id)
-		}
-		return nil
-	}
-	for _, part := range strings.Split(name, "+") {
-		if err := visit(part, nil); err != nil {
-			return nil, err
-		}
+	order, err := s.variantOrder(name)
+	if err != nil {
+		return nil, err
 	}
 	if ov := s.Overlaps(name); len(ov) > 0 {
 		// Resolve reports overlaps before it patches anything.
