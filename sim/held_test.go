@@ -88,6 +88,15 @@ var holdCases = []holdCase{
 	// shock moves q, and the hold is redrawn.
 	{name: "shock", links: "  l: {when: {event: shock, shock: s}, repeat: true, effects: [{actor: a, table: tab, field: reservation, shift: {value: -0.05, assumption: t}}]}",
 		shocks: "  s: {per_round: {value: 0.05, assumption: t}, from: 0}", hold: "exact"},
+	// Each veto lowers a's reservation: a's rejections change nothing, the
+	// veto does, so the table holds on a's acceptance, q̄ = 1/(1 + e²), and
+	// a round that reaches the institution votes as round by round does.
+	{name: "veto matters", ratify: ", ratify: [i]", insts: "institutions:\n  i: {kind: veto, members: [c], yes_prob: {c: {value: 0.6, assumption: t}}}",
+		links: "  l: {when: {event: vetoed, table: tab}, repeat: true, effects: [{actor: a, table: tab, field: reservation, shift: {value: -0.02, assumption: t}}]}", hold: "exact"},
+	// The same with a's reservation falling along its curve: held by
+	// thinning up to the institution.
+	{name: "veto matters, curve", resEnd: "reservation_end: {value: 0.7, assumption: t},", ratify: ", ratify: [i]", insts: "institutions:\n  i: {kind: veto, members: [c], yes_prob: {c: {value: 0.6, assumption: t}}}",
+		links: "  l: {when: {event: vetoed, table: tab}, repeat: true, effects: [{actor: a, table: tab, field: reservation, shift: {value: -0.02, assumption: t}}]}", hold: "thinning"},
 	// Each rejection lowers a's reservation: a failure changes something,
 	// so the table never holds.
 	{name: "rejection matters", links: "  l: {when: {event: rejected, table: tab}, repeat: true, effects: [{actor: a, table: tab, field: reservation, shift: {value: -0.01, assumption: t}}]}"},

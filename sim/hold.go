@@ -46,6 +46,11 @@ type hold struct {
 	// hold for a reason only a change of the world can undo.
 	failVer uint64
 	failOK  bool
+	// stage is the first stage whose failure would change something (j:
+	// the table's j-th institution), or none; pre is the number of factors
+	// before it. A candidate round is then one that reaches the stage, and
+	// the stages from it on are run as in a round-by-round step.
+	stage, pre int
 }
 
 // heldRound runs round r of table t if a draw holds it under the current
@@ -64,7 +69,7 @@ func (s *State) heldRound(t, r int) bool {
 	below := h.below
 	if h.thin {
 		var q float64
-		q, below = s.roundProb(t, r, x)
+		q, below = s.factors(t, r, x, s.facA[:h.pre])
 		if !(s.trng[t].Float64() < q/h.qbar) {
 			h.until = r + 1 + s.geometric(t, h.qbar)
 			s.traceHold(t, r, h)
@@ -73,6 +78,12 @@ func (s *State) heldRound(t, r int) bool {
 	}
 	h.on = false
 	s.below[t] = below
+	if h.stage != none {
+		// The round reached the first stage whose failure matters: it and
+		// the stages after it decide as in a round-by-round step.
+		s.settleFrom(t, r, h.stage, x)
+		return true
+	}
 	s.agree(t, r, x)
 	return true
 }
@@ -119,6 +130,9 @@ func (s *State) traceHold(t, r int, h *hold) {
 	s.ev = blank(r, TraceHold)
 	s.ev.Table, s.ev.Actor, s.ev.Offer, s.ev.P = t, s.m.tables[t].mediator, s.tOffer[t], h.qbar
 	s.ev.Accept = !h.thin
+	if h.stage != none {
+		s.ev.Institution = s.m.tables[t].ratify[h.stage]
+	}
 	s.ev.HeldUntil = min(h.until, s.m.Horizon)
 	s.tr.Trace(&s.ev)
 }
@@ -132,9 +146,10 @@ const (
 )
 
 // holdPlan decides whether table t holds from round r on with draft x and
-// sets its hold's thin, qbar and below: the table holds when its draft
-// stays as it is until the world moves and every failure with a positive
-// probability changes nothing.
+// sets its hold's thin, qbar, below, stage and pre: the table holds when
+// its draft stays as it is until the world moves and every failure with a
+// positive probability before the first stage whose failure matters
+// changes nothing.
 func (s *State) holdPlan(t, r int, x []float64) int {
 	m := s.m
 	tb := &m.tables[t]
@@ -158,30 +173,44 @@ func (s *State) holdPlan(t, r int, x []float64) int {
 		copy(b, a)
 	}
 	// Bound each factor over the remaining rounds by its larger end, and
-	// note which stages can fail (stage −1: the signatories; j: the
-	// table's j-th institution).
-	qbar := 1.0
+	// find the first stage (−1: the signatories; j: the table's j-th
+	// institution) that can fail and whose failure changes something.
+	h.stage, h.pre = none, n
+	reach := 1.0
 	for k, st := range s.facStage[t] {
 		lo, hi := min(a[k], b[k]), max(a[k], b[k])
-		if st >= 0 && s.m.insts[tb.ratify[st]].kind == kindReferendum && len(s.m.insts[tb.ratify[st]].groups) > 0 && h.thin {
+		if st >= 0 && m.insts[tb.ratify[st]].kind == kindReferendum && len(m.insts[tb.ratify[st]].groups) > 0 && h.thin {
 			lo, hi = 0, 1 // a grouped vote need not be monotone
 		}
 		if math.IsNaN(lo) || math.IsNaN(hi) {
 			return holdNever
 		}
-		if lo < 1 && qbar > 0 {
-			if st < 0 && !s.inert(tb.evRejected) ||
-				st >= 0 && (!s.inert(tb.evVetoed) || !s.inert(tb.evVetoedBy[st])) {
+		if lo < 1 && reach > 0 {
+			if st < 0 && !s.inert(tb.evRejected) {
 				return holdNever
 			}
+			if st >= 0 && (!s.inert(tb.evVetoed) || !s.inert(tb.evVetoedBy[st])) {
+				h.stage = st
+				h.pre = slices.Index(s.facStage[t], st)
+				break
+			}
+		}
+		reach *= hi
+	}
+	// q̄ bounds the probability that a round reaches that stage, or agrees.
+	qbar := 1.0
+	for k := range h.pre {
+		hi := max(a[k], b[k])
+		if st := s.facStage[t][k]; st >= 0 && m.insts[tb.ratify[st]].kind == kindReferendum && len(m.insts[tb.ratify[st]].groups) > 0 && h.thin {
+			hi = 1
 		}
 		qbar *= hi
 	}
 	if !(qbar < 1) {
-		// The round can agree for sure: running it costs no more. When
-		// every factor is 1 in the last round, the bound stays 1 until the
-		// world moves.
-		for _, v := range b {
+		// Every round reaches the stage or agrees for sure: running it
+		// costs no more. When every factor is 1 in the last round, the
+		// bound stays 1 until the world moves.
+		for _, v := range b[:h.pre] {
 			if !(v >= 1) {
 				return holdNotNow
 			}
@@ -192,11 +221,12 @@ func (s *State) holdPlan(t, r int, x []float64) int {
 	return holdOK
 }
 
-// factors writes into f, in table t's order, the factors of the
-// probability that the table agrees on x in round r (each signatory's
+// factors writes into f, in table t's order, the first len(f) factors of
+// the probability that the table agrees on x in round r (each signatory's
 // acceptance, then per institution each member's yes or silence, or the
 // referendum's pass) and returns their product and whether a yes below
-// reservation would carry the agreement.
+// reservation would carry the agreement. len(f) is at least the number of
+// signatories and ends at a stage's end.
 func (s *State) factors(t, r int, x, f []float64) (q float64, below bool) {
 	m := s.m
 	tb := &m.tables[t]
@@ -208,6 +238,9 @@ func (s *State) factors(t, r int, x, f []float64) (q float64, below bool) {
 		k++
 	}
 	for _, i := range tb.ratify {
+		if k == len(f) {
+			break
+		}
 		in := &m.insts[i]
 		switch {
 		case in.kind == kindReferendum && len(in.groups) > 0:
@@ -245,12 +278,6 @@ func (s *State) factors(t, r int, x, f []float64) (q float64, below bool) {
 		}
 	}
 	return q, below
-}
-
-// roundProb is the probability that table t agrees on x in round r, and
-// whether a yes below reservation carries the agreement.
-func (s *State) roundProb(t, r int, x []float64) (float64, bool) {
-	return s.factors(t, r, x, s.facA)
 }
 
 // acceptProb is the probability that actor a accepts x at table t in round

@@ -317,26 +317,20 @@ func (s *State) traceOffer(t, r int, d *agents.Draft, x []float64, estimate floa
 // rejected event; an accepted one goes to the table's institutions, if any,
 // and is agreed.
 func (s *State) settle(t, r int, accepted bool, x []float64) {
-	tb := &s.m.tables[t]
 	if !accepted {
-		s.fire(tb.evRejected, r)
+		s.fire(s.m.tables[t].evRejected, r)
 		return
 	}
-	if j := s.ratify(t, r, x); j != none {
-		// A veto fires the table's vetoed event and the event of the
-		// institution that cast it.
-		s.fire(tb.evVetoed, r)
-		s.fire(tb.evVetoedBy[j], r)
-		return
-	}
-	s.agree(t, r, x)
+	s.settleFrom(t, r, 0, x)
 }
 
-// ratify runs table t's institutions in order on x and returns the position
-// in the table's ratify list of the first that failed, or none if all
-// passed.
-func (s *State) ratify(t, r int, x []float64) int {
-	for j, i := range s.m.tables[t].ratify {
+// settleFrom runs table t's institutions in order on the accepted x from
+// the from-th on: the first that fails fires the table's vetoed event and
+// the vetoed event of that institution at t; if none fails, t agrees.
+func (s *State) settleFrom(t, r, from int, x []float64) {
+	tb := &s.m.tables[t]
+	for j := from; j < len(tb.ratify); j++ {
+		i := tb.ratify[j]
 		ok := s.decide(i, t, r, x)
 		if s.tr != nil {
 			s.ev = blank(r, TraceDecision)
@@ -344,10 +338,12 @@ func (s *State) ratify(t, r int, x []float64) int {
 			s.tr.Trace(&s.ev)
 		}
 		if !ok {
-			return j
+			s.fire(tb.evVetoed, r)
+			s.fire(tb.evVetoedBy[j], r)
+			return
 		}
 	}
-	return none
+	s.agree(t, r, x)
 }
 
 // decide applies institution i's rule to package x of table t.

@@ -112,15 +112,21 @@ func (t *TextTracer) Trace(e *TraceEvent) {
 		}
 	case TraceHold:
 		step, who = "holds", t.name(m.Actors, e.Actor)
+		what, result := "accepted and ratified", "agreement"
+		if e.Institution != none {
+			// The rounds that reach this institution vote as usual.
+			what = "accepted and through to " + m.Insts[e.Institution]
+			result = "round reaching " + m.Insts[e.Institution]
+		}
 		if e.Accept {
-			detail = fmt.Sprintf("P(accepted and ratified)=%.3f each round while nothing moves:", e.P)
+			detail = fmt.Sprintf("P(%s)=%.3f each round while nothing moves:", what, e.P)
 		} else {
-			detail = fmt.Sprintf("P(accepted and ratified) at most %.3f a round while nothing but reservations moves:", e.P)
+			detail = fmt.Sprintf("P(%s) at most %.3f a round while nothing but reservations moves:", what, e.P)
 		}
 		if e.HeldUntil >= m.Horizon {
 			detail += " no candidate round drawn within the horizon"
 		} else if e.Accept {
-			detail += fmt.Sprintf(" agreement drawn for round %d", e.HeldUntil)
+			detail += fmt.Sprintf(" %s drawn for round %d", result, e.HeldUntil)
 		} else {
 			detail += fmt.Sprintf(" next candidate round %d", e.HeldUntil)
 		}
