@@ -30,3 +30,10 @@ func CurveMatches(m *Model, slot int) (has, same bool) {
 // PerRound makes s run every round of every table, never holding one: the
 // round-by-round engine the held tables (§3.12) must agree with in law.
 func PerRound(s *State) { s.perRound = true }
+
+// VerifyFixedDrafts makes s redraft every draft it keeps as fixed
+// (draftFixed) and compare; FixedDrafts returns how many rounds it checked
+// and the first difference.
+func VerifyFixedDrafts(s *State) { s.verifyFixed = true }
+
+func FixedDrafts(s *State) (int, error) { return s.fixedChecks, s.fixedErr }

@@ -304,3 +304,31 @@ func TestTracedRunsMatch(t *testing.T) {
 		}
 	}
 }
+
+// TestFixedDrafts checks draftFixed's claim that a draft it keeps cannot
+// move while the preferences stand: in every variant of the default
+// scenario and three compositions, each round that keeps a fixed draft redrafts it from scratch
+// (with the concession and demand weights of that round) and compares
+// the bits.
+func TestFixedDrafts(t *testing.T) {
+	s, err := models.Default()
+	require.NoError(t, err)
+	checked := 0
+	for _, v := range append(append([]string(nil), s.Variants.Keys...), "full-plan+advocate", "full-plan+sceptic", "partition+sceptic") {
+		r, err := s.Resolve(v)
+		require.NoError(t, err)
+		m, err := sim.Compile(r)
+		require.NoError(t, err)
+		st := sim.NewState(m)
+		sim.VerifyFixedDrafts(st)
+		for i := range uint64(500) {
+			s1, s2 := sim.Stream(1, v, i)
+			st.Run(s1, s2, nil)
+		}
+		n, err := sim.FixedDrafts(st)
+		require.NoError(t, err, v)
+		t.Logf("%s: %d rounds kept a fixed draft", v, n)
+		checked += n
+	}
+	require.Greater(t, checked, 1000, "rounds that kept a fixed draft")
+}

@@ -156,10 +156,11 @@ func (s *State) holdPlan(t, r int, x []float64) int {
 	if !s.holdStatic[t] || !s.holdReplicate[t] {
 		return holdNever
 	}
-	// The mediator's concession must be at its cap: min(F(r), cap) with F
+	// The draft must stay as it is: no concession can move it (draftFixed),
+	// or the mediator's concession is at its cap: min(F(r), cap) with F
 	// non-decreasing (k in [0, 1], e > 0), so it stays there.
 	ms := &m.stances[tb.mediator*len(m.Tables)+t]
-	if c := s.val(ms.maxConc, 1); c > 0 && s.drafts[t].c != c {
+	if c := s.val(ms.maxConc, 1); c > 0 && s.drafts[t].c != c && !s.drafts[t].fixed {
 		return holdNotNow
 	}
 	h := &s.heldT[t]

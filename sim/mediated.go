@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"fmt"
 	"math"
 
 	"github.com/negsim/negsim/agents"
@@ -118,38 +119,60 @@ func (s *State) stepMediated(t, r int) {
 	td := &s.drafts[t]
 	d := &td.d
 	ms := &m.stances[tb.mediator*len(m.Tables)+t]
-	// A mediator that may not concede (max_concession 0, a fixed offer) or
-	// drafts by expected utility needs no concession curve.
-	conceded := 0.0
-	if c := s.val(ms.maxConc, 1); c > 0 && !tb.eu {
-		conceded = min(s.concession(s.clock(t, r), ms.e, s.val(ms.k, 0)), c)
-	}
 	x := s.tOffer[t]
 	estimate := math.NaN()
 	// The conceding mediator's draft is a function of the concession, the
 	// preferences and red lines (prefVer) and the demand weights (demVer):
 	// when none has moved since the last round, last round's draft stands.
+	// A draft that no concession up to the cap and no demand weights can
+	// move (fixed, draftFixed) stands while the preferences do.
 	// A trace always recomputes, for the draft's details.
 	// An expected-utility draft also depends on the mediator's beliefs
 	// (belVer) and on the institutions' probabilities (in prefVer).
 	cacheable := (tb.conceding || tb.eu) && s.tr == nil
-	td.hit = cacheable && td.ok && td.c == conceded && td.pref == s.prefVer &&
-		td.dem == s.demVer[t] && td.bel == s.belVer[t]
-	if !td.hit {
-		// What the mediator sees but the concession moves only with
-		// the preferences and the demand weights.
-		if !td.fillOK || td.fillPref != s.prefVer || td.fillDem != s.demVer[t] {
-			s.fillDraft(t)
-			td.fillOK, td.fillPref, td.fillDem = true, s.prefVer, s.demVer[t]
+	if cacheable && td.ok && td.fixed && td.fixPref == s.prefVer {
+		td.hit = true
+		if s.verifyFixed {
+			s.checkFixed(t, r)
 		}
-		d.Conceded = conceded
-		if tb.eu {
-			estimate = s.draftEU(t, r, d, s.val(ms.maxConc, 1), x)
-		} else {
-			tb.proposer.Propose(d, x)
+	} else {
+		// A mediator that may not concede (max_concession 0, a fixed
+		// offer) or drafts by expected utility needs no concession curve.
+		conceded := 0.0
+		if c := s.val(ms.maxConc, 1); c > 0 && !tb.eu {
+			conceded = min(s.concession(s.clock(t, r), ms.e, s.val(ms.k, 0)), c)
 		}
-		s.offerVer[t]++
-		td.ok, td.c, td.pref, td.dem, td.bel = cacheable, conceded, s.prefVer, s.demVer[t], s.belVer[t]
+		td.hit = cacheable && td.ok && td.c == conceded && td.pref == s.prefVer &&
+			td.dem == s.demVer[t] && td.bel == s.belVer[t]
+		if !td.hit {
+			// What the mediator sees but the concession moves only with
+			// the preferences and the demand weights.
+			if !td.fillOK || td.fillPref != s.prefVer || td.fillDem != s.demVer[t] {
+				s.fillDraft(t)
+				td.fillOK, td.fillPref, td.fillDem = true, s.prefVer, s.demVer[t]
+			}
+			d.Conceded = conceded
+			if tb.eu {
+				estimate = s.draftEU(t, r, d, s.val(ms.maxConc, 1), x)
+			} else {
+				tb.proposer.Propose(d, x)
+			}
+			s.offerVer[t]++
+			td.ok, td.c, td.pref, td.dem, td.bel = cacheable, conceded, s.prefVer, s.demVer[t], s.belVer[t]
+			// Whether the draft is fixed is asked at the first draft under
+			// new preferences and again when the concession reaches its
+			// cap (when only the demand weights can still move it), not
+			// in every round: a fixed draft found later in between would
+			// save less than the asking costs.
+			capped := conceded == s.val(ms.maxConc, 1)
+			if !td.fixed && tb.conceding && !tb.eu && (!td.fixAsked || td.fixPref != s.prefVer || capped && !td.fixCapped) {
+				td.fixed = s.draftFixed(t, conceded, s.val(ms.maxConc, 1), x)
+				td.fixAsked, td.fixPref, td.fixCapped = true, s.prefVer, capped
+			} else if td.fixed && td.fixPref != s.prefVer {
+				td.fixed = s.draftFixed(t, conceded, s.val(ms.maxConc, 1), x)
+				td.fixPref, td.fixCapped = s.prefVer, capped
+			}
+		}
 	}
 	if !s.perRound && s.holdReplicate[t] && s.hold(t, r, x) {
 		return
@@ -186,6 +209,66 @@ func (s *State) stepMediated(t, r int) {
 	}
 	s.below[t] = below
 	s.settle(t, r, accepted, x)
+}
+
+// draftFixed reports whether the conceding mediator's draft x of table t,
+// drafted at concession c0, stays the same, bit for bit, for every
+// concession in [c0, cap] and every demand weights, so that while the
+// preferences stand it stands whatever the signatories answer.
+//
+// On each issue the unclamped draft μ + c(T − μ) is monotone in c for a
+// fixed T and in T for a fixed c (rounded arithmetic is monotone), so over
+// c in [c0, cap] and T in the signatories' ideals' range (widened by far
+// more than the rounding of the weighted mean; T = x_i when no signatory
+// weighs on the issue) it lies between its values at the four corners;
+// the clamps are monotone too, so the draft is fixed when the clamped
+// values at the lowest and the highest corner are the same.
+func (s *State) draftFixed(t int, c0, cap float64, x []float64) bool {
+	d := &s.drafts[t].d
+	for j := range x {
+		// A conceding draft not at a red line moves with T or c (a
+		// quick no).
+		if cap > 0 && x[j] != d.Lo[j] && x[j] != d.Hi[j] && x[j] != d.OwnLo[j] && x[j] != d.OwnHi[j] {
+			return false
+		}
+	}
+	m := s.m
+	tb := &m.tables[t]
+	terms := s.terms[t]
+	for j, i := range tb.issues {
+		tlo, thi := math.Inf(1), math.Inf(-1)
+		for _, tm := range terms[s.termAt[t][j]:s.termAt[t][j+1]] {
+			if tm.ps > 0 {
+				tlo, thi = min(tlo, tm.ideal), max(thi, tm.ideal)
+			}
+		}
+		if tlo > thi {
+			tlo, thi = s.pos[i], s.pos[i] // no weight: T is the current value
+		} else {
+			tlo, thi = tlo-1e-9*(1+math.Abs(tlo)), thi+1e-9*(1+math.Abs(thi))
+		}
+		lo, hi := tlo, thi
+		if own := d.Own[j]; !math.IsNaN(own) {
+			lo, hi = math.Inf(1), math.Inf(-1)
+			for _, c := range [2]float64{c0, max(cap, c0)} {
+				for _, tt := range [2]float64{tlo, thi} {
+					v := own + c*(tt-own)
+					lo, hi = min(lo, v), max(hi, v)
+				}
+			}
+		}
+		clampAll := func(v float64) float64 {
+			if d.Lo[j] <= d.Hi[j] {
+				v = min(max(v, d.Lo[j]), d.Hi[j])
+			}
+			return min(max(v, d.OwnLo[j]), d.OwnHi[j])
+		}
+		a, b := clampAll(lo), clampAll(hi)
+		if math.Float64bits(a) != math.Float64bits(b) || math.Float64bits(a) != math.Float64bits(x[j]) {
+			return false
+		}
+	}
+	return true
 }
 
 // fillDraft sets the draft of table t's mediator (all but Conceded): its
@@ -434,3 +517,32 @@ func logit(p float64) float64 {
 }
 
 func logistic(z float64) float64 { return 1 / (1 + math.Exp(-z)) }
+
+// checkFixed redrafts table t's fixed draft in round r from scratch, as a
+// step without the draft cache would, and records in s.fixedErr the first
+// time it differs from the draft that stands (a test's check of
+// draftFixed; it allocates).
+func (s *State) checkFixed(t, r int) {
+	m := s.m
+	tb := &m.tables[t]
+	ms := &m.stances[tb.mediator*len(m.Tables)+t]
+	conceded := 0.0
+	if c := s.val(ms.maxConc, 1); c > 0 {
+		conceded = min(s.concession(s.clock(t, r), ms.e, s.val(ms.k, 0)), c)
+	}
+	s.fixedChecks++
+	td := &s.drafts[t]
+	target := td.d.Target
+	td.d.Target = append([]float64(nil), target...)
+	s.fillDraft(t)
+	d := td.d
+	td.d.Target = target
+	d.Conceded = conceded
+	y := make([]float64, len(s.tOffer[t]))
+	tb.proposer.Propose(&d, y)
+	for j := range y {
+		if math.Float64bits(y[j]) != math.Float64bits(s.tOffer[t][j]) && s.fixedErr == nil {
+			s.fixedErr = fmt.Errorf("table %s, round %d, issue %d: the fixed draft is %v, a fresh one %v", m.Tables[t], r, j, s.tOffer[t][j], y[j])
+		}
+	}
+}

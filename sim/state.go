@@ -138,6 +138,13 @@ type State struct {
 	facA, facB                          []float64
 	perRound                            bool
 
+	// verifyFixed: redraft every fixed draft to check it (tests);
+	// fixedErr: the first difference.
+	// fixedChecks: how many were checked.
+	verifyFixed bool
+	fixedErr    error
+	fixedChecks int
+
 	// What reset does, prepared once (prep.go).
 	rnd     []randSlot
 	derived []derived
@@ -246,6 +253,7 @@ func (s *State) reset() {
 	}
 	for t := range s.drafts {
 		s.drafts[t].ok, s.drafts[t].hit, s.drafts[t].fillOK, s.drafts[t].prefOK = false, false, false, false
+		s.drafts[t].fixed, s.drafts[t].fixAsked = false, false
 	}
 	s.euStamp = 0
 	for a := range s.views {
@@ -590,9 +598,14 @@ type tableDraft struct {
 	prefVer           uint32
 	// The offer tOffer[t] was drafted from this concession, these
 	// preferences, demand weights and beliefs; hit: it stands this round.
-	ok, hit        bool
-	c              float64
-	pref, dem, bel uint32
+	ok, hit bool
+	c       float64
+	// fixed: no concession up to the cap and no demand weights can move
+	// the draft while the preferences fixPref stand (draftFixed); fixAsked
+	// and fixCapped: it was asked under fixPref, at the cap.
+	fixed, fixAsked, fixCapped bool
+	fixPref                    uint32
+	pref, dem, bel             uint32
 }
 
 // utilCache is an actor's utility of a table's current draft.
