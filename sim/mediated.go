@@ -226,8 +226,8 @@ func (s *State) stepMediated(t, r int) {
 func (s *State) draftFixed(t int, c0, cap float64, x []float64) bool {
 	d := &s.drafts[t].d
 	for j := range x {
-		// A conceding draft not at a red line moves with T or c (a
-		// quick no).
+		// A conceding draft not at a red line is taken to move (a quick
+		// no; MODEL.md §3.12 makes it part of the rule).
 		if cap > 0 && x[j] != d.Lo[j] && x[j] != d.Hi[j] && x[j] != d.OwnLo[j] && x[j] != d.OwnHi[j] {
 			return false
 		}

@@ -18,12 +18,18 @@ import (
 type randSlot struct {
 	slot int
 	key  uint64
-	// A uniform slot draws lo + width·U inline, as models.Param.Sample does
-	// through rand.Rand (the same expression, so the same bits); any other
-	// distribution calls Sample.
+	// A uniform slot draws lo + width·U with U from one splitmix64 of its
+	// key and the replicate's seeds (uniformBits); any other distribution
+	// calls Sample on the slot's PCG stream.
 	uniform   bool
 	lo, width float64
 }
+
+// uniformBits is the 64 random bits of the uniform parameter slot with
+// stream key k in the replicate whose seed pair is (s1, s2): one
+// splitmix64 of (s1 ⊕ k) + s2, a counter-based draw that costs a tenth of
+// seeding a PCG stream (docs/MODEL.md §4.2).
+func uniformBits(s1, s2, k uint64) uint64 { return splitmix64((s1 ^ k) + s2) }
 
 // derived is an array of the state that reset sets from the parameters:
 // dst is copied from tmpl, then dst[p.i] = vals[p.slot] for each patch.
@@ -123,13 +129,13 @@ func (s *State) draw() {
 	m := s.m
 	for k := range s.rnd {
 		r := &s.rnd[k]
-		s.ppcg.Seed(sub(s.seed1, s.seed2, r.key))
 		if r.uniform {
-			// rand.Rand.Float64 on the PCG, without the interface call.
-			u := float64(s.ppcg.Uint64()<<11>>11) / (1 << 53)
+			// The top 53 bits, as rand.Rand.Float64 takes them.
+			u := float64(uniformBits(s.seed1, s.seed2, r.key)>>11) / (1 << 53)
 			s.vals[r.slot] = r.lo + r.width*u
 			continue
 		}
+		s.ppcg.Seed(sub(s.seed1, s.seed2, r.key))
 		s.vals[r.slot] = m.draws[r.slot].Sample(s.prng)
 	}
 	for k := range s.derived {
