@@ -80,6 +80,7 @@ type State struct {
 	demand                 []float64 // [table*nActors+actor]
 	fired                  []bool
 	eventRound             []int
+	nextShock              []int // per shock, the round it next occurs, or none
 
 	// scratch for one table
 	wanted, cand []float64
@@ -161,7 +162,7 @@ func NewState(m *Model) *State {
 		prospect: f(len(m.defers) * nA), below: make([]bool, nT), fin: make([]bool, nT),
 		belLo: f(nT * nA), belHi: f(nT * nA), belNoise: f(nT * nA), cand: f(k),
 		status: make([]int, nT), openAt: make([]int, nT), blockedUntil: make([]int, nT), openedRound: make([]int, nT),
-		demand: f(nT * nA), fired: make([]bool, len(m.links)), eventRound: make([]int, len(m.events)),
+		demand: f(nT * nA), fired: make([]bool, len(m.links)), eventRound: make([]int, len(m.events)), nextShock: make([]int, len(m.shocks)),
 		wanted: f(k),
 	}
 	s.prng = rand.New(s.ppcg)
@@ -244,6 +245,9 @@ func (s *State) reset() {
 	for i := range s.fired {
 		s.fired[i] = false
 	}
+	for i := range s.nextShock {
+		s.nextShock[i] = s.shockAfter(i, 0)
+	}
 	s.resetHolds()
 	if m.anyEU {
 		s.resetBeliefs()
@@ -295,15 +299,16 @@ func (s *State) Run(seed, stream uint64, tr Tracer) *Result {
 	r := 0
 	for ; r < m.Horizon; r++ {
 		for i := range m.shocks {
-			sh := &m.shocks[i]
-			if r >= sh.from && r <= sh.to && s.srng[i].Float64() < s.vals[sh.perRound] {
-				if s.tr != nil {
-					s.ev = blank(r, TraceShock)
-					s.ev.Shock = i
-					s.tr.Trace(&s.ev)
-				}
-				s.fire(sh.event, r)
+			if s.nextShock[i] != r {
+				continue
 			}
+			if s.tr != nil {
+				s.ev = blank(r, TraceShock)
+				s.ev.Shock = i
+				s.tr.Trace(&s.ev)
+			}
+			s.fire(m.shocks[i].event, r)
+			s.nextShock[i] = s.shockAfter(i, r+1)
 		}
 		for _, t := range s.live {
 			if s.status[t] == statusPending && s.gateSeen[t] != s.firstEvents {
@@ -327,11 +332,35 @@ func (s *State) Run(seed, stream uint64, tr Tracer) *Result {
 	return &s.res
 }
 
+// shockAfter draws from shock i's stream the first round from r on in
+// which it occurs: every round of its window independently with its
+// per-round probability p, so the wait is geometric, G = ⌊ln(1 − u) /
+// log1p(−p)⌋ (MODEL.md §1 step 3.1). It returns none when that round is
+// past the window or the horizon.
+func (s *State) shockAfter(i, r int) int {
+	sh := &s.m.shocks[i]
+	r = max(r, sh.from)
+	last := min(sh.to, s.m.Horizon-1)
+	if r > last {
+		return none
+	}
+	p := s.vals[sh.perRound]
+	v := 1 - s.srng[i].Float64() // in (0, 1]
+	if !(p > 0) {
+		return none
+	}
+	g := math.Floor(math.Log(v) / math.Log1p(-min(p, 1)))
+	if g > float64(last-r) {
+		return none
+	}
+	return r + int(g)
+}
+
 // over reports whether, after round r, no table can still agree, so that no
 // outcome and no final issue value can change: every table has agreed, is
 // disabled, is blocked past the horizon, or is pending on a gate that can
 // no longer open (it waits for an event of such a table, or for a shock
-// whose window has closed).
+// that will not occur again).
 func (s *State) over(r int) bool {
 	m := s.m
 	fin := s.fin
@@ -383,8 +412,8 @@ func (s *State) gateClosed(t, r int) bool {
 				return true
 			}
 		case evShock:
-			if r >= m.shocks[k.ref].to {
-				return true
+			if s.nextShock[k.ref] == none {
+				return true // it will not occur again
 			}
 		}
 	}
