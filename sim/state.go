@@ -315,6 +315,11 @@ func (s *State) Run(seed, stream uint64, tr Tracer) *Result {
 				s.maybeOpen(t, r)
 			}
 			if s.status[t] == statusOpen && r >= s.blockedUntil[t] {
+				// A held table before its candidate round does nothing
+				// (heldRound), without the calls.
+				if h := &s.heldT[t]; h.on && r < h.until && h.ver == s.holdVer(t) {
+					continue
+				}
 				s.step(t, r)
 			}
 		}
