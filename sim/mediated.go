@@ -362,11 +362,11 @@ func (s *State) offerUtility(a, t int, x []float64) (float64, bool) {
 		return s.utility(a, t, x)
 	}
 	k := a*len(s.m.Tables) + t
-	if c := &s.uCache[k]; c.ok && c.pref == s.prefVer && c.offer == s.offerVer[t] {
+	if c := &s.uCache[k]; c.rep == s.rep && c.pref == s.prefVer && c.offer == s.offerVer[t] {
 		return c.u, c.bad
 	}
 	u, bad := s.utility(a, t, x)
-	s.uCache[k] = utilCache{ok: true, pref: s.prefVer, offer: s.offerVer[t], u: u, bad: bad}
+	s.uCache[k] = utilCache{rep: s.rep, pref: s.prefVer, offer: s.offerVer[t], u: u, bad: bad}
 	return u, bad
 }
 

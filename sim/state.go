@@ -146,6 +146,17 @@ type State struct {
 	fixedErr    error
 	fixedChecks int
 
+	// rep counts the replicates run: a cached utility is valid only in its
+	// replicate.
+	rep uint64
+	// init holds what reset copies in: the live tables and their statuses
+	// at the start, and slices of none and of ones as long as the longest
+	// array reset fills with them.
+	init struct {
+		live, status, nones []int
+		ones                []float64
+	}
+
 	// What reset does, prepared once (prep.go).
 	rnd     []randSlot
 	derived []derived
@@ -195,6 +206,22 @@ func NewState(m *Model) *State {
 	s.vIdeal, s.vSal, s.vLo, s.vHi = f(nA*m.maxIssues), f(nA*m.maxIssues), f(nA*m.maxIssues), f(nA*m.maxIssues)
 	s.prepare()
 	s.prepareHolds()
+	s.init.status = make([]int, nT)
+	for t := range m.tables {
+		if m.tables[t].disabled {
+			s.init.status[t] = statusDisabled
+		} else {
+			s.init.live = append(s.init.live, t)
+		}
+	}
+	s.init.nones = make([]int, max(nT, len(m.events), len(m.outcomes)))
+	for i := range s.init.nones {
+		s.init.nones[i] = none
+	}
+	s.init.ones = make([]float64, nT*nA)
+	for i := range s.init.ones {
+		s.init.ones[i] = 1
+	}
 	s.res = Result{OutcomeRound: make([]int, len(m.outcomes)), BelowReservation: make([]bool, len(m.outcomes)),
 		Final: s.pos, Params: s.vals}
 	if k := len(m.BDMTables()); k > 0 {
@@ -227,24 +254,16 @@ func (s *State) reset() {
 	m := s.m
 	s.draw()
 	clear(s.resShift)
-	s.live, s.liveDirty = s.live[:0], false
+	s.live, s.liveDirty = append(s.live[:0], s.init.live...), false
 	s.firstEvents = 1
 	clear(s.gateSeen)
-	for t := range m.tables {
-		if !m.tables[t].disabled {
-			s.live = append(s.live, t)
-		}
-		s.status[t], s.openAt[t], s.blockedUntil[t], s.below[t], s.openedRound[t] = statusPending, none, 0, false, none
-		if m.tables[t].disabled {
-			s.status[t] = statusDisabled
-		}
-		for a := range m.Actors {
-			s.demand[t*len(m.Actors)+a] = 1
-		}
-	}
-	for i := range s.fired {
-		s.fired[i] = false
-	}
+	copy(s.status, s.init.status)
+	copy(s.openAt, s.init.nones)
+	copy(s.openedRound, s.init.nones)
+	clear(s.blockedUntil)
+	clear(s.below)
+	copy(s.demand, s.init.ones)
+	clear(s.fired)
 	for i := range s.nextShock {
 		s.nextShock[i] = s.shockAfter(i, 0)
 	}
@@ -263,16 +282,10 @@ func (s *State) reset() {
 	for a := range s.views {
 		s.views[a].stamp = 0
 	}
-	for k := range s.uCache {
-		s.uCache[k].ok = false
-	}
-	for i := range s.eventRound {
-		s.eventRound[i] = none
-	}
-	for i := range s.res.OutcomeRound {
-		s.res.OutcomeRound[i] = none
-		s.res.BelowReservation[i] = false
-	}
+	s.rep++ // every utility cached before is stale
+	copy(s.eventRound, s.init.nones)
+	copy(s.res.OutcomeRound, s.init.nones)
+	clear(s.res.BelowReservation)
 	for i := range s.res.BDMMean {
 		s.res.BDMMean[i], s.res.BDMMedian[i] = math.NaN(), math.NaN()
 	}
@@ -644,7 +657,7 @@ type tableDraft struct {
 
 // utilCache is an actor's utility of a table's current draft.
 type utilCache struct {
-	ok    bool
+	rep   uint64 // the replicate it was cached in (State.rep)
 	pref  uint32
 	offer uint32
 	u     float64
