@@ -323,18 +323,26 @@ func (s *State) Run(seed, stream uint64, tr Tracer) *Result {
 			s.fire(m.shocks[i].event, r)
 			s.nextShock[i] = s.shockAfter(i, r+1)
 		}
+		// A live table is pending or open: one agreed in an earlier round
+		// has left the list, and only its own step agrees a table.
 		for _, t := range s.live {
-			if s.status[t] == statusPending && s.gateSeen[t] != s.firstEvents {
-				s.maybeOpen(t, r)
-			}
-			if s.status[t] == statusOpen && r >= s.blockedUntil[t] {
-				// A held table before its candidate round does nothing
-				// (heldRound), without the calls.
-				if h := &s.heldT[t]; h.on && r < h.until && h.ver == s.holdVer(t) {
+			if s.status[t] == statusPending {
+				if s.gateSeen[t] == s.firstEvents {
+					continue // no event since its gate last waited
+				}
+				if s.maybeOpen(t, r); s.status[t] != statusOpen {
 					continue
 				}
-				s.step(t, r)
 			}
+			if r < s.blockedUntil[t] {
+				continue
+			}
+			// A held table before its candidate round does nothing
+			// (heldRound), without the calls.
+			if h := &s.heldT[t]; h.on && r < h.until && h.ver == s.holdVer(t) {
+				continue
+			}
+			s.step(t, r)
 		}
 		if s.liveDirty {
 			// Drop the tables that agreed this round, keeping the order.
@@ -381,6 +389,11 @@ func (s *State) shockAfter(i, r int) int {
 // that will not occur again).
 func (s *State) over(r int) bool {
 	m := s.m
+	for _, t := range s.live {
+		if s.status[t] == statusOpen && s.blockedUntil[t] < m.Horizon {
+			return false // the common case, found without the gates
+		}
+	}
 	fin := s.fin
 	for t := range m.tables {
 		switch {
