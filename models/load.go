@@ -4,10 +4,10 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"reflect"
 	"regexp"
 	"slices"
@@ -17,6 +17,8 @@ import (
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/negsim/negsim/limitread"
 )
 
 // MaxFileSize bounds a scenario file; anything larger is refused before
@@ -24,41 +26,21 @@ import (
 const MaxFileSize = 4 << 20
 
 // Load reads, parses and validates the scenario file at path. It reads at
-// most MaxFileSize+1 bytes whatever the file is (a character device or a
-// FIFO reports no useful size), so a wrong path cannot exhaust memory.
+// most MaxFileSize+1 bytes whatever the file is (limitread: a character
+// device or a FIFO reports no useful size), so a wrong path cannot exhaust
+// memory.
 func Load(path string) (*Scenario, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("scenario: %w", err)
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, fmt.Errorf("scenario: %w", err)
-	}
-	if st.IsDir() {
+	data, err := limitread.ReadFile(path, MaxFileSize)
+	var tl *limitread.TooLarge
+	switch {
+	case errors.Is(err, limitread.ErrIsDir):
 		return nil, Problems{{File: path, Msg: "is a directory, want a YAML scenario file"}}
-	}
-	if st.Mode().IsRegular() && st.Size() > MaxFileSize {
-		return nil, Problems{{File: path, Msg: fmt.Sprintf("is %d bytes; a scenario may be at most %d bytes", st.Size(), MaxFileSize)}}
-	}
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
-	if err != nil {
+	case errors.As(err, &tl) && tl.Size >= 0:
+		return nil, Problems{{File: path, Msg: fmt.Sprintf("is %d bytes; a scenario may be at most %d bytes", tl.Size, MaxFileSize)}}
+	case errors.As(err, &tl):
+		return nil, Problems{{File: path, Msg: fmt.Sprintf("is a %s that gave more than %d bytes (reading stopped there); a scenario may be at most %d bytes", tl.What, MaxFileSize, MaxFileSize)}}
+	case err != nil:
 		return nil, fmt.Errorf("scenario: %w", err)
-	}
-	if len(data) > MaxFileSize {
-		what := "file"
-		switch m := st.Mode(); {
-		case m&os.ModeCharDevice != 0:
-			what = "character device"
-		case m&os.ModeDevice != 0:
-			what = "device"
-		case m&os.ModeNamedPipe != 0:
-			what = "named pipe"
-		case m&os.ModeSocket != 0:
-			what = "socket"
-		}
-		return nil, Problems{{File: path, Msg: fmt.Sprintf("is a %s that gave more than %d bytes (reading stopped there); a scenario may be at most %d bytes", what, MaxFileSize, MaxFileSize)}}
 	}
 	return Parse(path, data)
 }

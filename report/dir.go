@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"html"
 	"html/template"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/negsim/negsim/batch"
 	"github.com/negsim/negsim/figures"
+	"github.com/negsim/negsim/limitread"
 )
 
 // Dir is one result directory: a batch, or one experiment of an experiment
@@ -131,9 +133,14 @@ type manifestJSON struct {
 	DesignPoints int             `json:"design_points"`
 }
 
+// maxFile bounds every file the report reads whole (manifests, summary and
+// table CSVs, figures): negsim writes them far smaller, so anything larger
+// is not one of its outputs, and a wrong path cannot exhaust memory.
+const maxFile = 64 << 20
+
 // readManifest reads the manifest.json at path.
 func readManifest(path string) (*Manifest, error) {
-	b, err := os.ReadFile(path)
+	b, err := limitread.ReadFile(path, maxFile)
 	if err != nil {
 		return nil, err
 	}
@@ -313,7 +320,7 @@ func readDir(manifest, path, name string) (*Dir, error) {
 		p := filepath.Join(path, n)
 		switch {
 		case n == batch.SummaryFile:
-			b, err := os.ReadFile(p)
+			b, err := limitread.ReadFile(p, maxFile)
 			if err != nil {
 				return nil, err
 			}
@@ -376,7 +383,7 @@ func (d *Dir) readFigures(svgs, pngs []string) error {
 		return strings.Compare(a, b)
 	})
 	for _, f := range files {
-		b, err := os.ReadFile(filepath.Join(d.Path, f))
+		b, err := limitread.ReadFile(filepath.Join(d.Path, f), maxFile)
 		if err != nil {
 			return err
 		}
@@ -403,12 +410,11 @@ func (d *Dir) manifestFigures() []string {
 
 // readTable reads a CSV file with a header line.
 func readTable(path string) (Table, error) {
-	f, err := os.Open(path)
+	b, err := limitread.ReadFile(path, maxFile)
 	if err != nil {
 		return Table{}, err
 	}
-	defer f.Close()
-	r := csv.NewReader(f)
+	r := csv.NewReader(bytes.NewReader(b))
 	recs, err := r.ReadAll()
 	if err != nil {
 		return Table{}, fmt.Errorf("%s: %w", path, err)
@@ -431,15 +437,31 @@ func readTable(path string) (Table, error) {
 	return t, nil
 }
 
-// countRows returns the number of lines of a CSV file after its header.
+// countRows returns the number of lines of a CSV file after its header,
+// reading it in blocks: a per-replicate file may be gigabytes.
 func countRows(path string) (int, error) {
-	b, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return 0, err
 	}
-	n := bytes.Count(b, []byte{'\n'})
-	if len(b) > 0 && b[len(b)-1] != '\n' {
-		n++
+	defer f.Close()
+	buf := make([]byte, 1<<16)
+	n, last := 0, byte('\n')
+	for {
+		k, err := f.Read(buf)
+		if k > 0 {
+			n += bytes.Count(buf[:k], []byte{'\n'})
+			last = buf[k-1]
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return 0, err
+		}
+	}
+	if last != '\n' {
+		n++ // a last line without its newline
 	}
 	return max(n-1, 0), nil
 }

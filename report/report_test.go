@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -11,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 
 	"github.com/negsim/negsim/batch"
 	"github.com/negsim/negsim/figures"
@@ -333,4 +336,42 @@ func TestBatchManifestReplicatesFile(t *testing.T) {
 	if !strings.Contains(page, "per-replicate file") || !strings.Contains(page, "replicates.csv.gz") {
 		t.Error("the page does not name the batch's per-replicate file")
 	}
+}
+
+// TestCountRows counts the data rows of a CSV file read in blocks, with
+// and without a last newline, and across a block boundary.
+func TestCountRows(t *testing.T) {
+	long := strings.Repeat("1,2,3\n", 20000) // 120,000 bytes: two 64 KiB blocks
+	for _, c := range []struct {
+		name, data string
+		want       int
+	}{
+		{"empty", "", 0},
+		{"header only", "a,b\n", 0},
+		{"header without newline", "a,b", 0},
+		{"two rows", "a,b\n1,2\n3,4\n", 2},
+		{"last row without newline", "a,b\n1,2\n3,4", 2},
+		{"two blocks", "a,b,c\n" + long, 20000},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p := filepath.Join(t.TempDir(), "x.csv")
+			require.NoError(t, os.WriteFile(p, []byte(c.data), 0o644))
+			n, err := countRows(p)
+			require.NoError(t, err)
+			require.Equal(t, c.want, n)
+		})
+	}
+}
+
+// TestReadTooLarge checks that a manifest beyond maxFile is refused by its
+// reported size, naming the file, before anything is read (the file is
+// sparse, so the test writes nothing).
+func TestReadTooLarge(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "manifest.json")
+	f, err := os.Create(p)
+	require.NoError(t, err)
+	require.NoError(t, f.Truncate(maxFile+1))
+	require.NoError(t, f.Close())
+	_, err = readManifest(p)
+	require.EqualError(t, err, fmt.Sprintf("%s is %d bytes; at most %d are allowed", p, maxFile+1, maxFile))
 }
