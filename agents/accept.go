@@ -37,6 +37,35 @@ func (l Logit) Accepts(surplus, noise, u float64) bool {
 	return u < l.Prob(surplus, noise)
 }
 
+// AcceptsBetween reports whether Accepts gives the same decision for every
+// surplus in [lo, hi] by the same bounds, without the exponential, and if
+// so which: decided is false when u falls near the probability somewhere
+// in the interval. The bounds are monotone in the surplus, so the bound at
+// lo holds above it and the bound at hi below it.
+//
+// With x = s/noise, the bounds are those of Accepts, (1+x)/(2+x) ≤ P for
+// x ≥ 0 and P ≤ 1/(2−x) for x < 0, multiplied out by the positive
+// denominators so that no division is needed; the relative margin of 2⁻⁴⁰
+// covers the rounding of the products and of Prob.
+func (Logit) AcceptsBetween(lo, hi, noise, u float64) (decided, accept bool) {
+	const margin = 1.0 / (1 << 40)
+	if lo >= 0 && u*(2*noise+lo) < (noise+lo)*(1-margin) {
+		return true, true
+	}
+	if hi < 0 && u*(2*noise-hi) >= noise*(1+margin) {
+		return true, false
+	}
+	return false, false
+}
+
+// IntervalDecider is a Decider that can decide a draw for a whole interval
+// of surpluses, so that the engine need not compute a reservation that
+// only its bounds decide (Logit).
+type IntervalDecider interface {
+	Decider
+	AcceptsBetween(lo, hi, noise, u float64) (decided, accept bool)
+}
+
 // Decider is an AcceptRule that can decide a uniform draw u against its
 // probability, u < Prob(surplus, noise), more cheaply than by computing the
 // probability. The engine uses it when no trace needs the probability.

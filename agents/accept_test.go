@@ -38,6 +38,48 @@ func TestLogitAcceptsMatchesProb(t *testing.T) {
 	}
 }
 
+// Logit.AcceptsBetween, when it decides, must give the decision u < Prob
+// for every surplus of its interval: random intervals and noises over many
+// orders of magnitude, the interval's ends and points inside it, and draws
+// at the probability of an end (where a decision is closest to wrong).
+// It must also decide clear-cut draws.
+func TestLogitAcceptsBetween(t *testing.T) {
+	var l agents.Logit
+	rng := rand.New(rand.NewPCG(3, 4))
+	decided, tried := 0, 0
+	check := func(lo, hi, sigma, u float64) {
+		t.Helper()
+		tried++
+		ok, accept := l.AcceptsBetween(lo, hi, sigma, u)
+		if !ok {
+			return
+		}
+		decided++
+		for _, z := range []float64{lo, hi, lo + (hi-lo)*rng.Float64(), math.Nextafter(lo, hi), math.Nextafter(hi, lo)} {
+			require.Equal(t, u < l.Prob(z, sigma), accept, "z=%g in [%g, %g] sigma=%g u=%g", z, lo, hi, sigma, u)
+			require.Equal(t, l.Accepts(z, sigma, u), accept, "z=%g in [%g, %g] sigma=%g u=%g", z, lo, hi, sigma, u)
+		}
+	}
+	for range 200_000 {
+		a := (rng.Float64()*2 - 1) * math.Pow(10, rng.Float64()*4-3)
+		b := (rng.Float64()*2 - 1) * math.Pow(10, rng.Float64()*4-3)
+		lo, hi := min(a, b), max(a, b)
+		sigma := math.Pow(10, rng.Float64()*3-3)
+		check(lo, hi, sigma, rng.Float64())
+		for _, u := range []float64{l.Prob(lo, sigma), l.Prob(hi, sigma), math.Nextafter(l.Prob(lo, sigma), 0), math.Nextafter(l.Prob(hi, sigma), 1)} {
+			check(lo, hi, sigma, u)
+		}
+	}
+	t.Logf("%d of %d draws decided", decided, tried)
+	require.Greater(t, decided, 20_000, "decided draws checked")
+	// A clear rejection and a clear acceptance (surplus ±0.1 to ±0.2 at
+	// noise 0.02: P about 7e-3 to 5e-5 and its complement).
+	ok, accept := l.AcceptsBetween(-0.2, -0.1, 0.02, 0.5)
+	require.True(t, ok && !accept)
+	ok, accept = l.AcceptsBetween(0.1, 0.2, 0.02, 0.5)
+	require.True(t, ok && accept)
+}
+
 func BenchmarkLogit(b *testing.B) {
 	var l agents.Logit
 	zs := []float64{-0.2, -0.05, -0.01, 0, 0.01, 0.05, 0.2}

@@ -88,10 +88,41 @@ func (s *State) reservation(a, t, r int) float64 {
 	return res + s.resShift[a*len(m.Tables)+t]
 }
 
-// respond draws actor a's response to x at table t in round r.
+// reservationRange returns bounds on actor a's reservation at table t in
+// any round: the reservation at concession level k and at k + (1 − k), the
+// least and greatest values of k + (1 − k)·E for E in [0, 1] (the
+// exponential of a non-positive number), through the same rounded
+// expression, which is monotone in the level.
+func (s *State) reservationRange(a, t int, st *stance) (lo, hi float64) {
+	start, end, k := s.val(st.resStart, 0), s.vals[st.resEnd], s.val(st.k, 0)
+	shift := s.resShift[a*len(s.m.Tables)+t]
+	r0 := agents.Reservation(start, end, k+(1-k)*0) + shift
+	r1 := agents.Reservation(start, end, k+(1-k)*1) + shift
+	return min(r0, r1), max(r0, r1)
+}
+
+// respond draws actor a's response to x at table t in round r. res and p
+// are NaN when the decision did not need them: no trace, and a logit
+// rule whose bounds decide the draw for the whole range of a's
+// reservation, so that its concession curve (an exponential) is not
+// computed; an acceptance so decided is never below reservation.
 func (s *State) respond(a, t, r int, x []float64) (ok bool, u, res, p float64) {
 	st := &s.m.stances[a*len(s.m.Tables)+t]
 	u, bad := s.offerUtility(a, t, x)
+	noise := s.val(st.noise, 0)
+	if s.tr == nil && st.between != nil && st.resEnd != none {
+		// The same draw, in the same place, as below.
+		draw := s.trng[t].Float64()
+		if bad {
+			return false, u, math.NaN(), 0
+		}
+		lo, hi := s.reservationRange(a, t, st)
+		if decided, accept := st.between.AcceptsBetween(u-hi, u-lo, noise, draw); decided {
+			return accept, u, math.NaN(), math.NaN()
+		}
+		res = s.reservation(a, t, r)
+		return st.decider.Accepts(u-res, noise, draw), u, res, math.NaN()
+	}
 	res = s.reservation(a, t, r)
 	// Always draw, so a replicate's stream does not depend on red lines.
 	draw := s.trng[t].Float64()
@@ -100,7 +131,6 @@ func (s *State) respond(a, t, r int, x []float64) (ok bool, u, res, p float64) {
 	}
 	// The validator requires a noise for logit and probit stances;
 	// threshold ignores it.
-	noise := s.val(st.noise, 0)
 	if s.tr == nil && st.decider != nil {
 		// Only a trace needs the probability itself.
 		return st.decider.Accepts(u-res, noise, draw), u, res, math.NaN()
@@ -140,7 +170,16 @@ func (s *State) stepMediated(t, r int) {
 		// offer) or drafts by expected utility needs no concession curve.
 		conceded := 0.0
 		if c := s.val(ms.maxConc, 1); c > 0 && !tb.eu {
-			conceded = min(s.concession(s.clock(t, r), ms.e, s.val(ms.k, 0)), c)
+			if td.capped {
+				conceded = c
+			} else {
+				f := s.concession(s.clock(t, r), ms.e, s.val(ms.k, 0))
+				conceded = min(f, c)
+				// F does not decrease with the clock; once it is above
+				// the cap by far more than its rounding, min(F, cap) is
+				// the cap in every later round, without the exponential.
+				td.capped = f >= c+1e-9
+			}
 		}
 		td.hit = cacheable && td.ok && td.c == conceded && td.pref == s.prefVer &&
 			td.dem == s.demVer[t] && td.bel == s.belVer[t]

@@ -100,7 +100,8 @@ type stance struct {
 	pmin, pmax             int
 	breakdown              int
 	rule                   agents.AcceptRule
-	decider                agents.Decider // rule, if it decides without the probability; else nil
+	decider                agents.Decider         // rule, if it decides without the probability; else nil
+	between                agents.IntervalDecider // rule, if it decides for an interval of surpluses; else nil
 	strategy               string
 }
 
@@ -346,7 +347,8 @@ func (c *compiler) compile() error {
 				return fmt.Errorf("%s.rule: %w", f, err)
 			}
 			decider, _ := rule.(agents.Decider)
-			cs := stance{has: true, rule: rule, decider: decider, strategy: st.Strategy,
+			between, _ := rule.(agents.IntervalDecider)
+			cs := stance{has: true, rule: rule, decider: decider, between: between, strategy: st.Strategy,
 				resStart: c.opt(f+".reservation", st.Reservation), resEnd: c.opt(f+".reservation_end", st.ReservationEnd),
 				e: none, k: none, maxConc: c.opt(f+".max_concession", st.MaxConcession),
 				bonus: c.opt(f+".bonus", st.Bonus), discount: c.opt(f+".discount", st.Discount),

@@ -276,7 +276,7 @@ func (s *State) reset() {
 	}
 	for t := range s.drafts {
 		s.drafts[t].ok, s.drafts[t].hit, s.drafts[t].fillOK, s.drafts[t].prefOK = false, false, false, false
-		s.drafts[t].fixed, s.drafts[t].fixAsked = false, false
+		s.drafts[t].fixed, s.drafts[t].fixAsked, s.drafts[t].capped = false, false, false
 	}
 	s.euStamp = 0
 	for a := range s.views {
@@ -664,8 +664,11 @@ type tableDraft struct {
 	// the draft while the preferences fixPref stand (draftFixed); fixAsked
 	// and fixCapped: it was asked under fixPref, at the cap.
 	fixed, fixAsked, fixCapped bool
-	fixPref                    uint32
-	pref, dem, bel             uint32
+	// capped: the mediator's F is past its cap for the rest of the
+	// replicate (stepMediated).
+	capped         bool
+	fixPref        uint32
+	pref, dem, bel uint32
 }
 
 // utilCache is an actor's utility of a table's current draft.
