@@ -167,6 +167,20 @@ func (s *State) holdPlan(t, r int, x []float64) int {
 	n := len(s.facStage[t])
 	a, b := s.facA[:n], s.facB[:n]
 	_, h.below = s.factors(t, r, x, a)
+	// A signatory that can reject now, while a rejection changes
+	// something and the signatories before it can accept, means no hold,
+	// whatever the factors in the last round: the loop below would say
+	// so at that signatory, so the last round's factors are not computed.
+	if !s.inert(tb.evRejected) {
+		for k := range tb.signatories {
+			if math.IsNaN(a[k]) || !(a[k] > 0) {
+				break // decided below, with the last round's factors
+			}
+			if a[k] < 1 {
+				return holdNever
+			}
+		}
+	}
 	h.thin = !s.resFixed[t]
 	if h.thin {
 		s.factors(t, m.Horizon-1, x, b)
