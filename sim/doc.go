@@ -6,6 +6,8 @@
 // Each round: exogenous shocks, tables whose preconditions are met open, then
 // every open table takes one protocol step (proposal, responses,
 // institutional decisions), and every event fires the linkages that listen
-// to it. A replicate ends at the horizon or once every enabled table has
-// agreed.
+// to it. A replicate ends at the horizon or once no table can still agree
+// (docs/MODEL.md §1). A held table's rounds are not run but drawn, and
+// shocks draw the waits between their occurrences (§3.12, §1): the same
+// law as round by round, fewer draws.
 package sim
