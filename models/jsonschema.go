@@ -11,12 +11,14 @@ import (
 // A file may state it as schema_version; a file stating another is refused.
 const SchemaVersion = 1
 
+//go:generate go run ../internal/gendesc -pkg models
+
 // JSONSchema returns the JSON Schema of scenario files, built from the Go
 // types they are decoded into (negsim schema scenario; docs/schema/). A file
 // the schema refuses is refused by Load too; the schema checks types, field
 // names and allowed words, and the loader also every rule across fields.
 func JSONSchema() *schema.Schema {
-	var r schema.Reflector
+	r := schema.Reflector{Descriptions: fieldDocs}
 	r.Hook(func(r *schema.Reflector, t reflect.Type) *schema.Schema {
 		switch {
 		case t == paramType:

@@ -25,7 +25,10 @@ const (
 // Source cites a passage of a source document: its file name and a short
 // exact quote.
 type Source struct {
-	Seed  string `yaml:"seed"`
+	// Seed is the file name of the source document, as listed under the
+	// scenario's sources.
+	Seed string `yaml:"seed"`
+	// Quote is a short exact quote of the passage.
 	Quote string `yaml:"quote"`
 }
 
@@ -37,13 +40,25 @@ type Source struct {
 // applies, and Deviation, when given, says why the parameter's distribution
 // differs from the derived one (the validator then does not compare them).
 type Reference struct {
-	Class     string   `yaml:"class"`
-	Derive    string   `yaml:"derive"`
-	Exclude   []string `yaml:"exclude"`
-	Shift     float64  `yaml:"shift"`
-	Scale     *float64 `yaml:"scale"`
-	Note      string   `yaml:"note"`
-	Deviation string   `yaml:"deviation"`
+	// Class names the reference class: a file of models/references without
+	// .yaml.
+	Class string `yaml:"class"`
+	// Derive names how the distribution follows from the class's cases:
+	// range, triangular, beta or beta-complement.
+	Derive string `yaml:"derive"`
+	// Exclude lists the ids of cases left out.
+	Exclude []string `yaml:"exclude"`
+	// Shift is added to a case's value x after scaling (x·scale + shift)
+	// before a range or triangular is formed; 0 when absent.
+	Shift float64 `yaml:"shift"`
+	// Scale multiplies a case's value x (x·scale + shift) before a range or
+	// triangular is formed; 1 when absent.
+	Scale *float64 `yaml:"scale"`
+	// Note says why the class applies to the parameter.
+	Note string `yaml:"note"`
+	// Deviation, when given, says why the parameter's distribution differs
+	// from the derived one; the validator then does not compare them.
+	Deviation string `yaml:"deviation"`
 }
 
 // Derivation returns the reference's derivation with its default scale.
@@ -77,15 +92,28 @@ type Param struct {
 }
 
 type paramYAML struct {
-	Value       *float64   `yaml:"value"`
-	Uniform     []float64  `yaml:"uniform"`
-	Triangular  []float64  `yaml:"triangular"`
-	Beta        []float64  `yaml:"beta"`
-	TruncNormal []float64  `yaml:"truncnormal"`
-	Bernoulli   *float64   `yaml:"bernoulli"`
-	Source      *Source    `yaml:"source"`
-	Assumption  string     `yaml:"assumption"`
-	Reference   *Reference `yaml:"reference"`
+	// Value is a fixed number.
+	Value *float64 `yaml:"value"`
+	// Uniform is [min, max]: uniform on [min, max].
+	Uniform []float64 `yaml:"uniform"`
+	// Triangular is [min, mode, max]: the triangular distribution.
+	Triangular []float64 `yaml:"triangular"`
+	// Beta is [alpha, beta]: Beta(alpha, beta) on [0, 1].
+	Beta []float64 `yaml:"beta"`
+	// TruncNormal is [mean, sd, min, max]: the normal truncated to [min,
+	// max].
+	TruncNormal []float64 `yaml:"truncnormal"`
+	// Bernoulli is p: 1 with probability p, else 0.
+	Bernoulli *float64 `yaml:"bernoulli"`
+	// Source cites the passage of a source document the number comes from:
+	// its file name (seed) and a short exact quote.
+	Source *Source `yaml:"source"`
+	// Assumption gives the reasoning behind the number, when no source states
+	// it, and why the range is what it is.
+	Assumption string `yaml:"assumption"`
+	// Reference ties the number to a reference class of past cases and says
+	// how the distribution follows from them.
+	Reference *Reference `yaml:"reference"`
 }
 
 // Fixed returns a constant Param marked with an assumption, for scenarios

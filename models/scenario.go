@@ -6,23 +6,46 @@ import "go.yaml.in/yaml/v3"
 type Scenario struct {
 	// SchemaVersion is the version of the file format (SchemaVersion);
 	// 0 when the file does not state it, which is read as 1.
-	SchemaVersion int    `yaml:"schema_version"`
-	Name          string `yaml:"name"`
-	Description   string `yaml:"description"`
-	Horizon       int    `yaml:"horizon"` // rounds; one round is one month in the default scenario
+	SchemaVersion int `yaml:"schema_version"`
+	// Name identifies the scenario; required.
+	Name string `yaml:"name"`
+	// Description says in a line what the scenario models, for people; the
+	// engine never reads it.
+	Description string `yaml:"description"`
+	// Horizon is the number of rounds; one round is one month in the
+	// default scenario.
+	Horizon int `yaml:"horizon"`
 	// DefaultVariant is the variant that single-replicate commands (negsim
 	// run, negsim scenario) show when none is asked for; empty means the
 	// base. Batches without --variant run the base and every variant.
-	DefaultVariant string           `yaml:"default_variant"`
-	Sources        Map[string]      `yaml:"sources"` // citable documents: file name -> title
-	Actors         Map[Actor]       `yaml:"actors"`
-	Issues         Map[Issue]       `yaml:"issues"`
-	Tables         Map[Table]       `yaml:"tables"`
-	Institutions   Map[Institution] `yaml:"institutions"`
-	Linkages       Map[Linkage]     `yaml:"linkages"`
-	Shocks         Map[Shock]       `yaml:"shocks"`
-	Outcomes       Map[Outcome]     `yaml:"outcomes"`
-	Variants       Map[Variant]     `yaml:"variants"`
+	DefaultVariant string `yaml:"default_variant"`
+	// Sources lists the citable documents, as file name: title.
+	Sources Map[string] `yaml:"sources"`
+	// Actors maps each actor's id to the actor: a negotiating party or a veto
+	// player. Entries are processed in file order.
+	Actors Map[Actor] `yaml:"actors"`
+	// Issues maps each issue's id to the issue: one dimension of a
+	// negotiation, scaled 0–100.
+	Issues Map[Issue] `yaml:"issues"`
+	// Tables maps each table's id to the table: a negotiation track with its
+	// own protocol and signatories.
+	Tables Map[Table] `yaml:"tables"`
+	// Institutions maps each institution's id to the institution: a
+	// collective decision rule (consensus, veto or referendum) that ratifies
+	// packages.
+	Institutions Map[Institution] `yaml:"institutions"`
+	// Linkages maps each linkage's id to the linkage: parameter changes made
+	// when an event happens.
+	Linkages Map[Linkage] `yaml:"linkages"`
+	// Shocks maps each shock's id to the shock: an exogenous event that may
+	// happen in any round of a window.
+	Shocks Map[Shock] `yaml:"shocks"`
+	// Outcomes maps each outcome's id to the outcome: a reported indicator, a
+	// table's agreement with optional conditions on issue values.
+	Outcomes Map[Outcome] `yaml:"outcomes"`
+	// Variants maps each variant's id to the variant: a named overlay on the
+	// base scenario (a policy, a model or a reading of the sources).
+	Variants Map[Variant] `yaml:"variants"`
 
 	// File is the path the scenario was read from; Variant names the overlay
 	// applied, empty for the base scenario.
@@ -34,6 +57,8 @@ type Scenario struct {
 
 // Actor is a negotiating party or a veto player.
 type Actor struct {
+	// Label is the actor's name for people, printed by negsim and the
+	// figures; the engine never reads it.
 	Label string `yaml:"label"`
 	// Power is the actor's capability weight: it scales how far a mediator's
 	// target package leans to the actor, and its vote in majority rules.
@@ -47,8 +72,11 @@ type Actor struct {
 
 // Position is an actor's preference on one issue.
 type Position struct {
-	Ideal    Param `yaml:"ideal"`    // on the issue's 0–100 scale
-	Salience Param `yaml:"salience"` // in [0, 1]
+	// Ideal is the actor's most preferred value, on the issue's 0–100
+	// scale.
+	Ideal Param `yaml:"ideal"`
+	// Salience is how much the issue matters to the actor, in [0, 1].
+	Salience Param `yaml:"salience"`
 	// Min and Max are red lines: a package with the issue below Min or above
 	// Max is unacceptable whatever else it offers.
 	Min *Param `yaml:"min"`
@@ -100,13 +128,19 @@ type Stance struct {
 // Concession holds the time-dependent tactic's parameters: e (e < 1 Boulware,
 // e = 1 linear, e > 1 conceder) and k (the share conceded at once).
 type Concession struct {
-	E Param  `yaml:"e"`
+	// E is the curve's exponent e: e < 1 Boulware (concedes late), e = 1
+	// linear, e > 1 conceder.
+	E Param `yaml:"e"`
+	// K is k, the share of the concession made at once (0–1).
 	K *Param `yaml:"k"`
 }
 
 // Issue is one dimension of a negotiation, scaled 0–100.
 type Issue struct {
+	// Label is the issue's name for people, printed by negsim and the
+	// figures; the engine never reads it.
 	Label string `yaml:"label"`
+	// Table is the id of the table that negotiates the issue.
 	Table string `yaml:"table"`
 	// Anchors label points of the scale, e.g. 0: "neutral", 100: "member".
 	Anchors map[float64]string `yaml:"anchors"`
@@ -116,9 +150,11 @@ type Issue struct {
 
 // Table is a negotiation track with its own protocol and signatories.
 type Table struct {
+	// Label is the table's name for people, printed by negsim and the
+	// figures; the engine never reads it.
 	Label string `yaml:"label"`
-	// Protocol is mediated (single text), alternating, legislative or
-	// majority.
+	// Protocol is mediated (single text), alternating, legislative,
+	// majority or bdm (the Bueno de Mesquita expected-utility model).
 	Protocol string `yaml:"protocol"`
 	// Mediator proposes under the mediated protocol.
 	Mediator string `yaml:"mediator"`
@@ -170,15 +206,26 @@ type Deferral struct {
 
 // Opening gates a table on earlier events.
 type Opening struct {
+	// After lists the events that must all have happened before the table
+	// opens.
 	After []EventRef `yaml:"after"`
-	Delay *Param     `yaml:"delay"` // rounds
+	// Delay is the number of rounds (rounded to a whole number) from the
+	// last of the events to the opening; 0 when absent.
+	Delay *Param `yaml:"delay"`
 }
 
 // EventRef names an event: {event: agreed, table: serbia_nato}.
 type EventRef struct {
-	Event       string `yaml:"event"` // start, agreed, rejected, vetoed, opened, shock, linked
-	Table       string `yaml:"table"`
-	Shock       string `yaml:"shock"`
+	// Event is the kind of event: start, agreed, rejected, vetoed, opened,
+	// shock or linked.
+	Event string `yaml:"event"`
+	// Table names the table of an agreed, rejected, vetoed or opened event.
+	Table string `yaml:"table"`
+	// Shock names the shock of a shock event.
+	Shock string `yaml:"shock"`
+	// Institution may name, for a vetoed event, the institution that cast the
+	// veto (one that ratifies the table); without it, a veto by any of the
+	// table's institutions counts.
 	Institution string `yaml:"institution"`
 	// Linkage names the linkage of a linked event: it happens when that
 	// linkage acts (its probability draw succeeds), so that a latent type
@@ -188,10 +235,14 @@ type EventRef struct {
 
 // Institution is a collective decision rule that ratifies packages.
 type Institution struct {
+	// Label is the institution's name for people, printed by negsim and the
+	// figures; the engine never reads it.
 	Label string `yaml:"label"`
 	// Kind is consensus (all members agree; with Silence an objector may
 	// let the decision pass), veto (any member blocks), or referendum.
-	Kind    string   `yaml:"kind"`
+	Kind string `yaml:"kind"`
+	// Members lists the actors that decide in a consensus or veto
+	// institution.
 	Members []string `yaml:"members"`
 	// Silence enables the silence procedure; SilenceProb gives each
 	// member's probability of staying silent rather than objecting.
@@ -217,6 +268,7 @@ type Institution struct {
 
 // Group is one part of a referendum's electorate.
 type Group struct {
+	// Label is the group's name for people; the engine never reads it.
 	Label string `yaml:"label"`
 	// Share is the group's weight in the vote (> 0; weights are
 	// normalised).
@@ -232,8 +284,10 @@ type Group struct {
 
 // Linkage moves parameters when an event happens.
 type Linkage struct {
-	Label string   `yaml:"label"`
-	When  EventRef `yaml:"when"`
+	// Label is the linkage's name for people; the engine never reads it.
+	Label string `yaml:"label"`
+	// When is the event that makes the linkage act.
+	When EventRef `yaml:"when"`
 	// If and Unless make the linkage conditional: it acts only if every
 	// event in If has already happened and none in Unless has (e.g. US
 	// pressure moves Moscow unless it is the maximalist type).
@@ -253,25 +307,41 @@ type Linkage struct {
 
 // Effect is one parameter change made by a linkage.
 type Effect struct {
-	Actor       string `yaml:"actor"`
-	Table       string `yaml:"table"`
-	Issue       string `yaml:"issue"`
+	// Actor names the actor whose parameter moves (reservation, bonus,
+	// ideal, salience, min, max, silence, yes); for prospect, the actor
+	// whose belief moves, absent for every actor's.
+	Actor string `yaml:"actor"`
+	// Table names the table of the field: the actor's stance there
+	// (reservation, bonus), the table to block, or the table that defers the
+	// issue (prospect).
+	Table string `yaml:"table"`
+	// Issue names the issue of the field: the actor's position on it (ideal,
+	// salience, min, max) or the deferred issue (prospect).
+	Issue string `yaml:"issue"`
+	// Institution names the institution of the field: silence or yes of a
+	// member, or pass of a referendum.
 	Institution string `yaml:"institution"`
 	// Group names a referendum group for field pass.
 	Group string `yaml:"group"`
-	// Field is reservation or bonus (actor at table), ideal or salience
-	// (actor on issue), silence or yes (actor in institution), pass
-	// (referendum, or one group's yes share), block (table, for Shift
-	// rounds), or prospect (the expected final value of an issue a table
-	// defers: one actor's belief, or every actor's without actor).
+	// Field is reservation or bonus (actor at table), ideal, salience, min
+	// or max (actor on issue; min and max are red lines), silence or yes
+	// (actor in institution), pass (referendum, or one group's yes share),
+	// block (table, for Shift rounds), or prospect (the expected final value
+	// of an issue a table defers: one actor's belief, or every actor's
+	// without actor).
 	Field string `yaml:"field"`
-	Shift Param  `yaml:"shift"`
+	// Shift is the change added to the field when the linkage acts (rounds
+	// for block).
+	Shift Param `yaml:"shift"`
 }
 
 // Shock is an exogenous event that may happen in any round of a window.
 type Shock struct {
-	Label    string `yaml:"label"`
-	PerRound Param  `yaml:"per_round"` // probability per round
+	// Label is the shock's name for people; the engine never reads it.
+	Label string `yaml:"label"`
+	// PerRound is the probability that the shock happens in a round of its
+	// window.
+	PerRound Param `yaml:"per_round"`
 	// From and To are the first and last round (inclusive) of the window;
 	// To absent means the last round of the horizon.
 	From int  `yaml:"from"`
@@ -282,11 +352,18 @@ type Shock struct {
 // settled in [Min, Max] and further Conditions, all of which must hold when
 // the table agrees.
 type Outcome struct {
-	Label      string      `yaml:"label"`
-	Table      string      `yaml:"table"`
-	Issue      string      `yaml:"issue"`
-	Min        *float64    `yaml:"min"`
-	Max        *float64    `yaml:"max"`
+	// Label is the outcome's name for people, printed by negsim and the
+	// figures; the engine never reads it.
+	Label string `yaml:"label"`
+	// Table is the id of the table whose agreement the outcome reports.
+	Table string `yaml:"table"`
+	// Issue, with Min and Max, requires the issue (one of the table's) to
+	// settle in [min, max] (0–100) when the table agrees.
+	Issue string   `yaml:"issue"`
+	Min   *float64 `yaml:"min"`
+	Max   *float64 `yaml:"max"`
+	// Conditions are further requirements on issue values, all of which must
+	// hold when the table agrees; when given, at least one.
 	Conditions []Condition `yaml:"conditions"`
 }
 
@@ -294,22 +371,36 @@ type Outcome struct {
 // lie in [Min, Max]; the issue may belong to any table (one not yet agreed
 // counts with its status quo).
 type Condition struct {
-	Issue string   `yaml:"issue"`
-	Min   *float64 `yaml:"min"`
-	Max   *float64 `yaml:"max"`
+	// Issue is the id of the issue, of any table; one whose table has not
+	// agreed counts with its status quo.
+	Issue string `yaml:"issue"`
+	// Min and Max bound the issue's value (0–100); at least one is required.
+	Min *float64 `yaml:"min"`
+	Max *float64 `yaml:"max"`
 }
 
 // Variant is a named overlay on the base scenario: a policy lever setting or a
 // reading of the sources.
 type Variant struct {
-	Label       string `yaml:"label"`
+	// Label is the variant's name for people, printed by negsim and the
+	// figures; the engine never reads it.
+	Label string `yaml:"label"`
+	// Description says in a line what the variant changes, for people; the
+	// engine never reads it.
 	Description string `yaml:"description"`
 	// Kind is policy (what the actors do), reading (a reading of the
 	// sources) or model (a model family or decision rule, e.g. an
 	// expected-utility mediator, combined as policy+model+reading).
-	Kind       string    `yaml:"kind"`
-	Source     *Source   `yaml:"source"`
-	Assumption string    `yaml:"assumption"`
-	Extends    []string  `yaml:"extends"`
-	Patch      yaml.Node `yaml:"patch"`
+	Kind string `yaml:"kind"`
+	// Source cites the passage of a source the variant comes from; a variant
+	// needs a source or an assumption.
+	Source *Source `yaml:"source"`
+	// Assumption says why the variant is plausible, when no source states it.
+	Assumption string `yaml:"assumption"`
+	// Extends lists variants whose patches are applied before this one's,
+	// which may override them.
+	Extends []string `yaml:"extends"`
+	// Patch is a partial scenario, deep-merged onto the base: mappings merge
+	// key by key, anything else replaces what it patches.
+	Patch yaml.Node `yaml:"patch"`
 }

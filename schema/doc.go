@@ -8,5 +8,7 @@
 // error, as in the loaders), slices to arrays, maps to objects, and Go's
 // numbers, strings and booleans to their JSON types. Types whose file form
 // differs from their Go form (a custom unmarshaler, a raw YAML node) are
-// given their schema by a Hook; allowed values of string fields by Enum.
+// given their schema by a Hook; allowed values of string fields by Enum;
+// each property's description (an editor's hover text) by Descriptions,
+// which the packages generate from their field comments (internal/gendesc).
 package schema

@@ -135,11 +135,19 @@ type Hook func(r *Reflector, t reflect.Type) *Schema
 type Reflector struct {
 	// Tag is the struct tag that names fields in the file: "yaml" unless
 	// set.
-	Tag   string
-	defs  Props
-	types map[string]reflect.Type // the type behind each definition
-	hooks []Hook
-	enums map[reflect.Type]map[string][]any
+	Tag string
+	// Descriptions gives the description of each property, by the key
+	// "Type.Field" of the Go struct field it is reflected from: Type is the
+	// struct type's name without type arguments, Field the field's Go name.
+	// A field of an anonymous struct type is keyed by the key of the field
+	// whose type that struct is, then its own name ("File.Sweep2.X"). The
+	// packages generate the map from their field comments (internal/gendesc).
+	Descriptions map[string]string
+	defs         Props
+	owners       []string                // the keys of the fields being reflected, innermost last
+	types        map[string]reflect.Type // the type behind each definition
+	hooks        []Hook
+	enums        map[reflect.Type]map[string][]any
 }
 
 // Hook adds a hook, tried before the default rules, in the order added.
@@ -235,11 +243,16 @@ func (r *Reflector) Reflect(t reflect.Type) *Schema {
 
 // Struct returns the object schema of struct type t, inline: one property
 // per field with a tag name, and no other property allowed. A field of
-// pointer type may also be null.
+// pointer type may also be null. A property's description is the field's
+// entry in Descriptions.
 func (r *Reflector) Struct(t reflect.Type) *Schema {
 	tag := r.Tag
 	if tag == "" {
 		tag = "yaml"
+	}
+	owner, _, _ := strings.Cut(t.Name(), "[")
+	if owner == "" && len(r.owners) > 0 {
+		owner = r.owners[len(r.owners)-1]
 	}
 	s := &Schema{Type: "object", Properties: &Props{}, AdditionalProperties: False()}
 	for i := range t.NumField() {
@@ -248,7 +261,10 @@ func (r *Reflector) Struct(t reflect.Type) *Schema {
 		if !f.IsExported() || name == "" || name == "-" {
 			continue
 		}
+		key := owner + "." + f.Name
+		r.owners = append(r.owners, key)
 		p := r.Reflect(f.Type)
+		r.owners = r.owners[:len(r.owners)-1]
 		if vals := r.enums[t][name]; vals != nil {
 			if p.Type == "array" {
 				p = &Schema{Type: "array", Items: &Schema{Type: p.Items.Type, Enum: vals}}
@@ -260,6 +276,14 @@ func (r *Reflector) Struct(t reflect.Type) *Schema {
 			// An optional field may be null, which means absent (and,
 			// in an overlay, removes what it overlays).
 			p = &Schema{AnyOf: []*Schema{p, {Type: "null"}}}
+		}
+		if d := r.Descriptions[key]; d != "" && owner != "" {
+			// A copy, so that a schema a hook shares is not changed; next
+			// to a $ref the description is allowed (draft 2020-12) and
+			// the $ref stays.
+			c := *p
+			c.Description = d
+			p = &c
 		}
 		s.Properties.Set(name, p)
 	}

@@ -159,3 +159,40 @@ func TestFalse(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "{}", string(b), "the zero Schema accepts anything")
 }
+
+type described struct {
+	Plain string `yaml:"plain"`
+	Ref   *leaf  `yaml:"ref"`
+	Inner *struct {
+		X int `yaml:"x"`
+	} `yaml:"inner"`
+	Bare int `yaml:"bare"`
+}
+
+// Descriptions are set by "Type.Field" key, next to a $ref (which stays)
+// and around a nullable field's anyOf; a field of an anonymous struct is
+// keyed by its parent field's key.
+func TestDescriptions(t *testing.T) {
+	r := Reflector{Descriptions: map[string]string{
+		"described.Plain":   "a plain field",
+		"described.Ref":     "a reference",
+		"described.Inner":   "inner mapping",
+		"described.Inner.X": "inside",
+	}}
+	r.Hook(func(r *Reflector, t reflect.Type) *Schema {
+		if t.Kind() == reflect.Struct && t.Name() == "" {
+			return r.Struct(t)
+		}
+		return nil
+	})
+	r.Root(reflect.TypeFor[described](), "", "")
+	d := r.Def("described")
+	assert.Equal(t, "a plain field", d.Properties.Get("plain").Description)
+	ref := d.Properties.Get("ref")
+	assert.Equal(t, "a reference", ref.Description)
+	assert.Equal(t, "#/$defs/leaf", ref.AnyOf[0].Ref)
+	inner := d.Properties.Get("inner")
+	assert.Equal(t, "inner mapping", inner.Description)
+	assert.Equal(t, "inside", inner.AnyOf[0].Properties.Get("x").Description)
+	assert.Empty(t, d.Properties.Get("bare").Description)
+}

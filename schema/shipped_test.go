@@ -1,10 +1,12 @@
 package schema_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -252,5 +254,58 @@ func TestSchemaRefusesCorpusTypeErrors(t *testing.T) {
 		}
 		assert.Positive(t, n, c.corpus)
 		t.Logf("%s: the schema refuses all %d type errors", c.corpus, n)
+	}
+}
+
+// describedProps walks a schema document and returns, for every property of
+// every object in it, its path and its description ("" when it has none).
+func describedProps(v any, path string, out map[string]string) {
+	switch x := v.(type) {
+	case map[string]any:
+		if props, ok := x["properties"].(map[string]any); ok {
+			for name, p := range props {
+				d, _ := p.(map[string]any)["description"].(string)
+				out[path+"."+name] = d
+			}
+		}
+		for k, c := range x {
+			describedProps(c, path+"/"+k, out)
+		}
+	case []any:
+		for i, c := range x {
+			describedProps(c, path+"/"+strconv.Itoa(i), out)
+		}
+	}
+}
+
+// TestDescriptions: the properties of both schemas carry the comments of
+// the Go fields they are reflected from (internal/gendesc), for editors'
+// hover text; at least 90% of each schema's properties have one, and none
+// reads like Go source.
+func TestDescriptions(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		s    interface{ JSON() ([]byte, error) }
+	}{{"scenario", models.JSONSchema()}, {"experiment", experiment.JSONSchema()}} {
+		b, err := c.s.JSON()
+		require.NoError(t, err)
+		var doc any
+		require.NoError(t, json.Unmarshal(b, &doc))
+		props := map[string]string{}
+		describedProps(doc, "#", props)
+		var missing []string
+		for path, d := range props {
+			if d == "" {
+				missing = append(missing, path)
+				continue
+			}
+			assert.NotRegexp(t, `//|/\*|\bTODO\b|\n`, d, "%s: %s", c.name, path)
+		}
+		slices.Sort(missing)
+		described := len(props) - len(missing)
+		t.Logf("%s schema: %d of %d properties described; without: %v", c.name, described, len(props), missing)
+		assert.GreaterOrEqual(t, 10*described, 9*len(props),
+			"%s schema: %d of %d properties described, under 90%%; comment the Go fields of %v and run go generate ./models/ ./experiment/",
+			c.name, described, len(props), missing)
 	}
 }
