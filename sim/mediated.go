@@ -109,10 +109,12 @@ func (s *State) reservationRange(a, t int, st *stance) (lo, hi float64) {
 func (s *State) respond(a, t, r int, x []float64) (ok bool, u, res, p float64) {
 	st := &s.m.stances[a*len(s.m.Tables)+t]
 	u, bad := s.offerUtility(a, t, x)
+	// Always draw, so a replicate's stream does not depend on red lines.
+	draw := s.trng[t].Float64()
+	// The validator requires a noise for logit and probit stances;
+	// threshold ignores it.
 	noise := s.val(st.noise, 0)
 	if s.tr == nil && st.between != nil && st.resEnd != none {
-		// The same draw, in the same place, as below.
-		draw := s.trng[t].Float64()
 		if bad {
 			return false, u, math.NaN(), 0
 		}
@@ -120,17 +122,11 @@ func (s *State) respond(a, t, r int, x []float64) (ok bool, u, res, p float64) {
 		if decided, accept := st.between.AcceptsBetween(u-hi, u-lo, noise, draw); decided {
 			return accept, u, math.NaN(), math.NaN()
 		}
-		res = s.reservation(a, t, r)
-		return st.decider.Accepts(u-res, noise, draw), u, res, math.NaN()
 	}
 	res = s.reservation(a, t, r)
-	// Always draw, so a replicate's stream does not depend on red lines.
-	draw := s.trng[t].Float64()
 	if bad {
 		return false, u, res, 0
 	}
-	// The validator requires a noise for logit and probit stances;
-	// threshold ignores it.
 	if s.tr == nil && st.decider != nil {
 		// Only a trace needs the probability itself.
 		return st.decider.Accepts(u-res, noise, draw), u, res, math.NaN()
