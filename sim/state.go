@@ -119,11 +119,18 @@ type State struct {
 	// table agreed this round.
 	live      []int
 	liveDirty bool
-	// firstEvents counts the events that have happened (from 1); a pending
-	// table whose gate waited on one that had not happened when the count
-	// was gateSeen[t] cannot open until it moves.
-	firstEvents uint32
-	gateSeen    []uint32
+	// sleep[t] is the first round in which a visit of live table t can do
+	// anything, as far as its last visit found (Run): most visits of a
+	// table that waits on its gate, its opening round, a block or a hold
+	// draw did nothing, and now cost one comparison. What can cut a wait
+	// short sets sleep[t] to 0: the first occurrence of an event its gate
+	// names (gateWatch[e]: the tables whose gate names event e) and, for a
+	// table asleep on its hold draw (heldSleep[t]; it may stay set after
+	// the table wakes, at the cost of a needless visit), a change of
+	// holdVer(t) (bumpTab, bumpEff).
+	sleep     []int
+	heldSleep []bool
+	gateWatch [][]int
 
 	// Held tables (hold.go). effVer counts the linkage effects that can
 	// move any table's probabilities, tabVer[t] those on table t alone and
@@ -192,7 +199,15 @@ func NewState(m *Model) *State {
 	for t := range m.tables {
 		s.tOffer[t] = f(len(m.tables[t].issues))
 	}
-	s.drafts, s.live, s.gateSeen = make([]tableDraft, nT), make([]int, 0, nT), make([]uint32, nT)
+	s.drafts, s.live = make([]tableDraft, nT), make([]int, 0, nT)
+	s.sleep, s.heldSleep, s.gateWatch = make([]int, nT), make([]bool, nT), make([][]int, len(m.events))
+	for t := range m.tables {
+		for _, e := range m.tables[t].opensAfter {
+			if !slices.Contains(s.gateWatch[e], t) {
+				s.gateWatch[e] = append(s.gateWatch[e], t)
+			}
+		}
+	}
 	for t := range m.tables {
 		k := len(m.tables[t].issues)
 		s.drafts[t].d = agents.Draft{Own: f(k), Target: f(k), Lo: f(k), Hi: f(k), OwnLo: f(k), OwnHi: f(k)}
@@ -255,8 +270,8 @@ func (s *State) reset() {
 	s.draw()
 	clear(s.resShift)
 	s.live, s.liveDirty = append(s.live[:0], s.init.live...), false
-	s.firstEvents = 1
-	clear(s.gateSeen)
+	clear(s.sleep)
+	clear(s.heldSleep)
 	copy(s.status, s.init.status)
 	copy(s.openAt, s.init.nones)
 	copy(s.openedRound, s.init.nones)
@@ -324,22 +339,26 @@ func (s *State) Run(seed, stream uint64, tr Tracer) *Result {
 			s.nextShock[i] = s.shockAfter(i, r+1)
 		}
 		// A live table is pending or open: one agreed in an earlier round
-		// has left the list, and only its own step agrees a table.
+		// has left the list, and only its own step agrees a table. A visit
+		// that does nothing puts the table to sleep (sleep).
 		for _, t := range s.live {
+			if r < s.sleep[t] {
+				continue
+			}
 			if s.status[t] == statusPending {
-				if s.gateSeen[t] == s.firstEvents {
-					continue // no event since its gate last waited
-				}
 				if s.maybeOpen(t, r); s.status[t] != statusOpen {
+					s.sleepPending(t)
 					continue
 				}
 			}
 			if r < s.blockedUntil[t] {
+				s.sleep[t] = s.blockedUntil[t] // a block only grows
 				continue
 			}
 			// A held table before its candidate round does nothing
 			// (heldRound), without the calls.
 			if h := &s.heldT[t]; h.on && r < h.until && h.ver == s.holdVer(t) {
+				s.sleep[t], s.heldSleep[t] = h.until, true
 				continue
 			}
 			s.step(t, r)
@@ -451,6 +470,37 @@ func (s *State) gateClosed(t, r int) bool {
 	return false
 }
 
+// sleepPending puts pending table t, which did not open, to sleep: until
+// its opening round, which nothing but its own visits moves, or, if an
+// event of its gate has not happened, until one happens.
+func (s *State) sleepPending(t int) {
+	if s.openAt[t] == none {
+		s.sleep[t] = math.MaxInt
+	} else {
+		s.sleep[t] = s.openAt[t]
+	}
+}
+
+// bumpTab records a change of what table t's hold alone reads, waking t if
+// it sleeps on its hold draw.
+func (s *State) bumpTab(t int) {
+	s.tabVer[t]++
+	if s.heldSleep[t] {
+		s.heldSleep[t], s.sleep[t] = false, 0
+	}
+}
+
+// bumpEff records a change of what every table's hold reads, waking the
+// tables asleep on their hold draws.
+func (s *State) bumpEff() {
+	s.effVer++
+	for _, t := range s.live {
+		if s.heldSleep[t] {
+			s.heldSleep[t], s.sleep[t] = false, 0
+		}
+	}
+}
+
 func (s *State) maybeOpen(t, r int) {
 	if s.status[t] != statusPending {
 		return
@@ -460,8 +510,7 @@ func (s *State) maybeOpen(t, r int) {
 		last := 0
 		for _, e := range tb.opensAfter {
 			if s.eventRound[e] == none {
-				s.gateSeen[t] = s.firstEvents // nothing to do until an event happens
-				return
+				return // nothing to do until it happens
 			}
 			last = max(last, s.eventRound[e])
 		}
@@ -498,9 +547,11 @@ func (s *State) step(t, r int) {
 func (s *State) fire(e, r int) {
 	if s.eventRound[e] == none {
 		s.eventRound[e] = r
-		s.firstEvents++
+		for _, t := range s.gateWatch[e] {
+			s.sleep[t] = 0
+		}
 		for _, t := range s.watchers[e] {
-			s.tabVer[t]++
+			s.bumpTab(t)
 		}
 	}
 	for _, l := range s.m.linksOn[e] {
@@ -511,7 +562,7 @@ func (s *State) fire(e, r int) {
 		if !s.fired[l] {
 			// A used-up linkage can make a failure of e inert.
 			for _, t := range s.watchers[e] {
-				s.tabVer[t]++
+				s.bumpTab(t)
 			}
 		}
 		s.fired[l] = true
@@ -553,9 +604,9 @@ func (s *State) apply(e *effect, r int) {
 	m := s.m
 	switch e.field {
 	case fReservation, fBonus, fBlock:
-		s.tabVer[e.table]++ // read only at that table
+		s.bumpTab(e.table) // read only at that table
 	default:
-		s.effVer++
+		s.bumpEff()
 	}
 	switch e.field {
 	case fIdeal, fSalience, fMin, fMax, fBonus, fProspect, fYes, fSilence, fPass:
