@@ -14,15 +14,21 @@ import (
 // entries and then patched with its random ones. The values are the ones
 // reset computed entry by entry before, so every result is bit-identical.
 
-// randSlot is a parameter slot drawn in every replicate from its own stream.
+// randSlot is a parameter slot drawn in every replicate from its own PCG
+// stream, seeded from key: one whose distribution is not uniform.
 type randSlot struct {
 	slot int
 	key  uint64
-	// A uniform slot draws lo + width·U with U from one splitmix64 of its
-	// key and the replicate's seeds (uniformBits); any other distribution
-	// calls Sample on the slot's PCG stream.
-	uniform   bool
+}
+
+// uniformSlot is a uniform parameter slot, drawn in every replicate as
+// lo + width·U with U from one splitmix64 of its key and the replicate's
+// seeds (uniformBits). They are most random slots, so they have a dense
+// list of their own, which draw runs through without a branch.
+type uniformSlot struct {
+	key       uint64
 	lo, width float64
+	slot      int
 }
 
 // uniformBits is the 64 random bits of the uniform parameter slot with
@@ -54,11 +60,11 @@ func (s *State) prepare() {
 			s.vals[i] = d.Args[0]
 		default:
 			random[i] = true
-			r := randSlot{slot: i, key: m.paramKey[i]}
 			if d.Dist == models.DistUniform {
-				r.uniform, r.lo, r.width = true, d.Args[0], d.Args[1]-d.Args[0]
+				s.uni = append(s.uni, uniformSlot{key: m.paramKey[i], lo: d.Args[0], width: d.Args[1] - d.Args[0], slot: i})
+			} else {
+				s.rnd = append(s.rnd, randSlot{slot: i, key: m.paramKey[i]})
 			}
-			s.rnd = append(s.rnd, r)
 		}
 	}
 	// add sets up dst[i] for i < len(dst) as vals[slot] where slot, def :=
@@ -127,15 +133,15 @@ func allZero(x []float64) bool {
 // stream.
 func (s *State) draw() {
 	m := s.m
+	vals, s1, s2 := s.vals, s.seed1, s.seed2
+	for _, u := range s.uni {
+		// The top 53 bits, as rand.Rand.Float64 takes them.
+		x := float64(uniformBits(s1, s2, u.key)>>11) / (1 << 53)
+		vals[u.slot] = u.lo + u.width*x
+	}
 	for k := range s.rnd {
 		r := &s.rnd[k]
-		if r.uniform {
-			// The top 53 bits, as rand.Rand.Float64 takes them.
-			u := float64(uniformBits(s.seed1, s.seed2, r.key)>>11) / (1 << 53)
-			s.vals[r.slot] = r.lo + r.width*u
-			continue
-		}
-		s.ppcg.Seed(sub(s.seed1, s.seed2, r.key))
+		s.ppcg.Seed(sub(s1, s2, r.key))
 		s.vals[r.slot] = m.draws[r.slot].Sample(s.prng)
 	}
 	for k := range s.derived {

@@ -165,6 +165,7 @@ type State struct {
 	}
 
 	// What reset does, prepared once (prep.go).
+	uni     []uniformSlot
 	rnd     []randSlot
 	derived []derived
 }
