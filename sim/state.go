@@ -58,6 +58,10 @@ type State struct {
 	trng       []*rand.Rand
 	lrng       []*rand.Rand
 	srng       []*rand.Rand
+	// A linkage's stream is seeded at its first draw in a replicate
+	// (linkRand): most linkages draw in none. lseeded[l] is the replicate
+	// (rep) in which linkage l's stream was last seeded.
+	lseeded []uint64
 
 	vals            []float64
 	ideal, sal      []float64 // [actor*nIssues+issue]
@@ -187,6 +191,7 @@ func NewState(m *Model) *State {
 	s.prng = rand.New(s.ppcg)
 	s.tpcg, s.trng = newStreams(nT)
 	s.lpcg, s.lrng = newStreams(len(m.links))
+	s.lseeded = make([]uint64, len(m.links))
 	s.spcg, s.srng = newStreams(len(m.shocks))
 	for _, in := range m.insts {
 		s.silence = append(s.silence, f(len(in.members)))
@@ -314,9 +319,6 @@ func (s *State) Run(seed, stream uint64, tr Tracer) *Result {
 	s.seed1, s.seed2 = seed, stream
 	for t := range s.tpcg {
 		s.tpcg[t].Seed(sub(seed, stream, m0.tableKey[t]))
-	}
-	for l := range s.lpcg {
-		s.lpcg[l].Seed(sub(seed, stream, m0.linkKey[l]))
 	}
 	for i := range s.spcg {
 		s.spcg[i].Seed(sub(seed, stream, m0.shockKey[i]))
@@ -567,7 +569,7 @@ func (s *State) fire(e, r int) {
 			}
 		}
 		s.fired[l] = true
-		ok := lk.prob == none || s.lrng[l].Float64() < s.vals[lk.prob]
+		ok := lk.prob == none || s.linkRand(l).Float64() < s.vals[lk.prob]
 		if s.tr != nil {
 			s.ev = blank(r, TraceLinkage)
 			s.ev.Linkage, s.ev.Accept = l, ok
@@ -580,6 +582,16 @@ func (s *State) fire(e, r int) {
 			s.fire(lk.linked, r)
 		}
 	}
+}
+
+// linkRand returns linkage l's stream, seeding it at its first use in the
+// replicate: the numbers are those of seeding every stream in Run.
+func (s *State) linkRand(l int) *rand.Rand {
+	if s.lseeded[l] != s.rep {
+		s.lpcg[l].Seed(sub(s.seed1, s.seed2, s.m.linkKey[l]))
+		s.lseeded[l] = s.rep
+	}
+	return s.lrng[l]
 }
 
 // conditionsHold reports whether every If event of lk has happened and no
