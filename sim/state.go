@@ -85,6 +85,10 @@ type State struct {
 	fired                  []bool
 	eventRound             []int
 	nextShock              []int // per shock, the round it next occurs, or none
+	// shockRound is the first round in which a shock next occurs (the
+	// least of nextShock), or math.MaxInt: the rounds before it skip the
+	// shocks.
+	shockRound int
 
 	// scratch for one table
 	wanted, cand []float64
@@ -288,6 +292,7 @@ func (s *State) reset() {
 	for i := range s.nextShock {
 		s.nextShock[i] = s.shockAfter(i, 0)
 	}
+	s.shockRound = s.firstShock()
 	s.resetHolds()
 	if m.anyEU {
 		s.resetBeliefs()
@@ -329,17 +334,20 @@ func (s *State) Run(seed, stream uint64, tr Tracer) *Result {
 	s.fire(0, 0)
 	r := 0
 	for ; r < m.Horizon; r++ {
-		for i := range m.shocks {
-			if s.nextShock[i] != r {
-				continue
+		if r == s.shockRound {
+			for i := range m.shocks {
+				if s.nextShock[i] != r {
+					continue
+				}
+				if s.tr != nil {
+					s.ev = blank(r, TraceShock)
+					s.ev.Shock = i
+					s.tr.Trace(&s.ev)
+				}
+				s.fire(m.shocks[i].event, r)
+				s.nextShock[i] = s.shockAfter(i, r+1)
 			}
-			if s.tr != nil {
-				s.ev = blank(r, TraceShock)
-				s.ev.Shock = i
-				s.tr.Trace(&s.ev)
-			}
-			s.fire(m.shocks[i].event, r)
-			s.nextShock[i] = s.shockAfter(i, r+1)
+			s.shockRound = s.firstShock()
 		}
 		// A live table is pending or open: one agreed in an earlier round
 		// has left the list, and only its own step agrees a table. A visit
@@ -402,6 +410,18 @@ func (s *State) shockAfter(i, r int) int {
 		return none
 	}
 	return r + int(g)
+}
+
+// firstShock returns the first round in which a shock next occurs, or
+// math.MaxInt if none will.
+func (s *State) firstShock() int {
+	first := math.MaxInt
+	for _, r := range s.nextShock {
+		if r != none {
+			first = min(first, r)
+		}
+	}
+	return first
 }
 
 // over reports whether, after round r, no table can still agree, so that no
