@@ -332,6 +332,9 @@ func (s *State) Run(seed, stream uint64, tr Tracer) *Result {
 	s.reset()
 	m := s.m
 	s.fire(0, 0)
+	// A local copy of the header (Run never replaces s.sleep): skipping a
+	// sleeping table then reloads nothing from s.
+	sleep := s.sleep
 	r := 0
 	for ; r < m.Horizon; r++ {
 		if r == s.shockRound {
@@ -353,7 +356,7 @@ func (s *State) Run(seed, stream uint64, tr Tracer) *Result {
 		// has left the list, and only its own step agrees a table. A visit
 		// that does nothing puts the table to sleep (sleep).
 		for _, t := range s.live {
-			if r < s.sleep[t] {
+			if r < sleep[t] {
 				continue
 			}
 			if s.status[t] == statusPending {
