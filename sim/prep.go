@@ -142,7 +142,7 @@ func (s *State) draw() {
 	for k := range s.rnd {
 		r := &s.rnd[k]
 		s.ppcg.Seed(sub(s1, s2, r.key))
-		s.vals[r.slot] = m.draws[r.slot].Sample(s.prng)
+		vals[r.slot] = m.draws[r.slot].Sample(s.prng)
 	}
 	for k := range s.derived {
 		d := &s.derived[k]
@@ -151,8 +151,9 @@ func (s *State) draw() {
 		} else {
 			copy(d.dst, d.tmpl)
 		}
+		dst := d.dst
 		for _, p := range d.patch {
-			d.dst[p.i] = s.vals[p.slot]
+			dst[p.i] = vals[p.slot]
 		}
 	}
 }
