@@ -37,3 +37,16 @@ func PerRound(s *State) { s.perRound = true }
 func VerifyFixedDrafts(s *State) { s.verifyFixed = true }
 
 func FixedDrafts(s *State) (int, error) { return s.fixedChecks, s.fixedErr }
+
+// VerifyThinned makes s compute every thinned response's probability and
+// check it against its bound; ThinnedErr returns the first failure and the
+// number of responses checked.
+func VerifyThinned(s *State)                 { s.verifyThin = true }
+func ThinnedErr(s *State) (err error, n int) { return s.thinErr, s.thinChecks }
+
+// NoDormant makes s run every round of a table that could go dormant.
+func NoDormant(s *State) { s.noDormant = true }
+
+// TiltThinned makes every thinned candidate's probability 1 + f times
+// what it is (capped at the bound): a deliberate error in the law.
+func TiltThinned(s *State, f float64) { s.thinTilt = f }

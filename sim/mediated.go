@@ -139,7 +139,16 @@ func (s *State) stepMediated(t, r int) {
 	m := s.m
 	tb := &m.tables[t]
 	nA := len(m.Actors)
-	if s.heldT[t].on && s.heldRound(t, r) {
+	if s.dormant[t] || s.heldT[t].on && s.heldRound(t, r) {
+		return
+	}
+	// A round that thinned responses decide fails whatever the draft: it
+	// is run without one (a trace and the check of the bounds draft it,
+	// drawing nothing more).
+	decided := !s.perRound && s.thinDecided(t)
+	if decided && s.tr == nil && !s.verifyThin {
+		s.stepThinDecided(t, r)
+		s.maybeDormant(t, r)
 		return
 	}
 	td := &s.drafts[t]
@@ -209,7 +218,7 @@ func (s *State) stepMediated(t, r int) {
 			}
 		}
 	}
-	if !s.perRound && s.holdReplicate[t] && s.hold(t, r, x) {
+	if !s.perRound && !decided && s.holdReplicate[t] && s.hold(t, r, x) {
 		return
 	}
 	if s.tr != nil {
@@ -219,7 +228,19 @@ func (s *State) stepMediated(t, r int) {
 	accepted, below := true, false
 	gain := s.val(tb.demandGain, 0)
 	for _, a := range tb.signatories {
-		ok, u, res, p := s.respond(a, t, r, x)
+		var ok bool
+		var u, res, p float64
+		thinning := !s.perRound && s.thinOn[t] && !s.holdReplicate[t]
+		if th := s.thinFor(t, a); thinning && th != nil && th.mode != thinNone {
+			ok, u, res, p = s.respondThinned(a, t, r, x, th)
+		} else {
+			ok, u, res, p = s.respond(a, t, r, x)
+			// Plan the thinning of a's later responses under new versions,
+			// and once more when the mediator reaches its cap.
+			if thinning && (th == nil || !th.capped && s.atCap(t)) {
+				s.planThinAfter(t, a, td.c, u, res)
+			}
+		}
 		if tb.eu {
 			s.updateBelief(a, t, ok, u)
 		}
@@ -244,6 +265,9 @@ func (s *State) stepMediated(t, r int) {
 	}
 	s.below[t] = below
 	s.settle(t, r, accepted, x)
+	if !accepted {
+		s.maybeDormant(t, r)
+	}
 }
 
 // draftFixed reports whether the conceding mediator's draft x of table t,

@@ -154,6 +154,41 @@ type State struct {
 	facA, facB                          []float64
 	perRound                            bool
 
+	// Thinned responses (thin.go): per table whether its signatories can
+	// be thinned (a conceding mediator's table), each signatory's state
+	// [table*nActors+actor], and scratch for the draft's range.
+	thinOn         []bool
+	thins          []thin
+	thinLo, thinHi []float64
+	thinRanges     rangeKey
+	// thinVer[t] counts the linkage effects on what table t's thinning
+	// plans read (effTables[link][effect]: the tables an effect moves).
+	thinVer   []uint32
+	effTables [][][]int
+	// Dormant tables (thin.go): dormant[t] since round dormantFrom[t];
+	// nDormant counts them; at is the table the round loop is at (none
+	// outside the tables' steps); waking: a dormant table's rounds are
+	// being run; sharing[t]: the tables that share an issue with t.
+	dormant     []bool
+	dormantFrom []int
+	nDormant    int
+	at          int
+	waking      bool
+	sharing     [][]int
+	// verifyThin: compute every thinned response's probability and record
+	// in thinErr the first that breaks its bound (tests); thinChecks: how
+	// many were checked.
+	verifyThin bool
+	thinErr    error
+	thinChecks int
+	// Test knobs and counters of thin.go: noDormant never lets a table go
+	// dormant; thinTilt multiplies a candidate's probability by 1 +
+	// thinTilt (a deliberate error, to show a test can see one); thinStats
+	// counts what thinning did.
+	noDormant bool
+	thinTilt  float64
+	thinStats ThinStats
+
 	// verifyFixed: redraft every fixed draft to check it (tests);
 	// fixedErr: the first difference.
 	// fixedChecks: how many were checked.
@@ -231,6 +266,10 @@ func NewState(m *Model) *State {
 	s.vIdeal, s.vSal, s.vLo, s.vHi = f(nA*m.maxIssues), f(nA*m.maxIssues), f(nA*m.maxIssues), f(nA*m.maxIssues)
 	s.prepare()
 	s.prepareHolds()
+	s.thinOn, s.thins = s.holdStatic, make([]thin, nT*nA)
+	s.thinLo, s.thinHi = f(k), f(k)
+	s.thinRanges.t = none
+	s.prepareThin()
 	s.init.status = make([]int, nT)
 	for t := range m.tables {
 		if m.tables[t].disabled {
@@ -289,6 +328,8 @@ func (s *State) reset() {
 	clear(s.below)
 	copy(s.demand, s.init.ones)
 	clear(s.fired)
+	clear(s.dormant)
+	s.nDormant, s.at = 0, none
 	for i := range s.nextShock {
 		s.nextShock[i] = s.shockAfter(i, 0)
 	}
@@ -359,6 +400,7 @@ func (s *State) Run(seed, stream uint64, tr Tracer) *Result {
 			if r < sleep[t] {
 				continue
 			}
+			s.at = t
 			if s.status[t] == statusPending {
 				if s.maybeOpen(t, r); s.status[t] != statusOpen {
 					s.sleepPending(t)
@@ -377,6 +419,7 @@ func (s *State) Run(seed, stream uint64, tr Tracer) *Result {
 			}
 			s.step(t, r)
 		}
+		s.at = none
 		if s.liveDirty {
 			// Drop the tables that agreed this round, keeping the order.
 			s.live = slices.DeleteFunc(s.live, func(t int) bool { return s.status[t] == statusAgreed })
@@ -572,6 +615,13 @@ func (s *State) step(t, r int) {
 // once per replicate, or at every occurrence if it repeats.
 func (s *State) fire(e, r int) {
 	if s.eventRound[e] == none {
+		if s.nDormant > 0 {
+			// A first occurrence can make a failure of a watching table
+			// matter.
+			for _, t := range s.watchers[e] {
+				s.wakeTable(t, r)
+			}
+		}
 		s.eventRound[e] = r
 		for _, t := range s.gateWatch[e] {
 			s.sleep[t] = 0
@@ -600,6 +650,7 @@ func (s *State) fire(e, r int) {
 		}
 		if ok {
 			for i := range lk.effects {
+				s.touchEffect(l, i, r)
 				s.apply(&lk.effects[i], r)
 			}
 			s.fire(lk.linked, r)
@@ -696,6 +747,11 @@ func (s *State) apply(e *effect, r int) {
 // agree settles table t at round r on the package x (indexed by the table's
 // issues), reports its outcomes and fires its event.
 func (s *State) agree(t, r int, x []float64) {
+	if s.nDormant > 0 {
+		for _, u := range s.sharing[t] {
+			s.wakeTable(u, r)
+		}
+	}
 	tb := &s.m.tables[t]
 	for j, i := range tb.issues {
 		s.pos[i] = x[j]
