@@ -145,10 +145,13 @@ func (s *State) stepMediated(t, r int) {
 	// A round that thinned responses decide fails whatever the draft: it
 	// is run without one (a trace and the check of the bounds draft it,
 	// drawing nothing more).
-	decided := !s.perRound && s.thinDecided(t)
+	thinning := s.thinOn[t] && !s.holdReplicate[t] && !s.perRound
+	decided := thinning && s.thinDecided(t)
 	if decided && s.tr == nil && !s.verifyThin {
 		s.stepThinDecided(t, r)
-		s.maybeDormant(t, r)
+		if s.status[t] == statusOpen {
+			s.maybeDormant(t, r)
+		}
 		return
 	}
 	td := &s.drafts[t]
@@ -165,7 +168,8 @@ func (s *State) stepMediated(t, r int) {
 	// An expected-utility draft also depends on the mediator's beliefs
 	// (belVer) and on the institutions' probabilities (in prefVer).
 	cacheable := (tb.conceding || tb.eu) && s.tr == nil
-	if cacheable && td.ok && td.fixed && td.fixPref == s.prefVer {
+	pv := s.draftVer(t)
+	if cacheable && td.ok && td.fixed && td.fixPref == pv {
 		td.hit = true
 		if s.verifyFixed {
 			s.checkFixed(t, r)
@@ -186,14 +190,14 @@ func (s *State) stepMediated(t, r int) {
 				td.capped = f >= c+1e-9
 			}
 		}
-		td.hit = cacheable && td.ok && td.c == conceded && td.pref == s.prefVer &&
+		td.hit = cacheable && td.ok && td.c == conceded && td.pref == pv &&
 			td.dem == s.demVer[t] && td.bel == s.belVer[t]
 		if !td.hit {
 			// What the mediator sees but the concession moves only with
 			// the preferences and the demand weights.
-			if !td.fillOK || td.fillPref != s.prefVer || td.fillDem != s.demVer[t] {
+			if !td.fillOK || td.fillPref != pv || td.fillDem != s.demVer[t] {
 				s.fillDraft(t)
-				td.fillOK, td.fillPref, td.fillDem = true, s.prefVer, s.demVer[t]
+				td.fillOK, td.fillPref, td.fillDem = true, pv, s.demVer[t]
 			}
 			d.Conceded = conceded
 			if tb.eu {
@@ -202,19 +206,19 @@ func (s *State) stepMediated(t, r int) {
 				tb.proposer.Propose(d, x)
 			}
 			s.offerVer[t]++
-			td.ok, td.c, td.pref, td.dem, td.bel = cacheable, conceded, s.prefVer, s.demVer[t], s.belVer[t]
+			td.ok, td.c, td.pref, td.dem, td.bel = cacheable, conceded, pv, s.demVer[t], s.belVer[t]
 			// Whether the draft is fixed is asked at the first draft under
 			// new preferences and again when the concession reaches its
 			// cap (when only the demand weights can still move it), not
 			// in every round: a fixed draft found later in between would
 			// save less than the asking costs.
 			capped := conceded == s.val(ms.maxConc, 1)
-			if !td.fixed && tb.conceding && !tb.eu && (!td.fixAsked || td.fixPref != s.prefVer || capped && !td.fixCapped) {
+			if !td.fixed && tb.conceding && !tb.eu && (!td.fixAsked || td.fixPref != pv || capped && !td.fixCapped) {
 				td.fixed = s.draftFixed(t, conceded, s.val(ms.maxConc, 1), x)
-				td.fixAsked, td.fixPref, td.fixCapped = true, s.prefVer, capped
-			} else if td.fixed && td.fixPref != s.prefVer {
+				td.fixAsked, td.fixPref, td.fixCapped = true, pv, capped
+			} else if td.fixed && td.fixPref != pv {
 				td.fixed = s.draftFixed(t, conceded, s.val(ms.maxConc, 1), x)
-				td.fixPref, td.fixCapped = s.prefVer, capped
+				td.fixPref, td.fixCapped = pv, capped
 			}
 		}
 	}
@@ -230,7 +234,6 @@ func (s *State) stepMediated(t, r int) {
 	for _, a := range tb.signatories {
 		var ok bool
 		var u, res, p float64
-		thinning := !s.perRound && s.thinOn[t] && !s.holdReplicate[t]
 		if th := s.thinFor(t, a); thinning && th != nil && th.mode != thinNone {
 			ok, u, res, p = s.respondThinned(a, t, r, x, th)
 		} else {
@@ -265,7 +268,7 @@ func (s *State) stepMediated(t, r int) {
 	}
 	s.below[t] = below
 	s.settle(t, r, accepted, x)
-	if !accepted {
+	if thinning && !accepted && s.status[t] == statusOpen {
 		s.maybeDormant(t, r)
 	}
 }
@@ -338,9 +341,9 @@ func (s *State) fillDraft(t int) {
 	m := s.m
 	tb := &m.tables[t]
 	td := &s.drafts[t]
-	if !td.prefOK || td.prefVer != s.prefVer {
+	if pv := s.draftVer(t); !td.prefOK || td.prefVer != pv {
 		s.fillPrefs(t)
-		td.prefOK, td.prefVer = true, s.prefVer
+		td.prefOK, td.prefVer = true, pv
 	}
 	d := &td.d
 	terms := s.terms[t]

@@ -85,13 +85,11 @@ func (s *State) thinFor(t, a int) *thin {
 	return th
 }
 
-// thinDecided reports whether every signatory of table t waits for a
+// thinDecided reports, for a table whose signatories are thinned, whether
+// every signatory of table t waits for a
 // candidate in this response and at least one of them rejects, so that
 // the round fails whatever the draft.
 func (s *State) thinDecided(t int) bool {
-	if !s.thinOn[t] || s.holdReplicate[t] {
-		return false
-	}
 	reject := false
 	nA := len(s.m.Actors)
 	for _, a := range s.m.tables[t].signatories {
@@ -202,6 +200,17 @@ func (s *State) planThin(t, a int, c0 float64) {
 	}
 }
 
+// draftVer is the version of the preferences table t's draft reads: its
+// own (thinVer) at a conceding mediator's table, and prefVer, moved by
+// every effect on preferences and institutions' probabilities, at an
+// expected-utility mediator's.
+func (s *State) draftVer(t int) uint32 {
+	if s.thinOn[t] {
+		return s.thinVer[t]
+	}
+	return s.prefVer
+}
+
 // atCap reports whether table t's draft that stands was drafted at its
 // mediator's maximum concession.
 func (s *State) atCap(t int) bool {
@@ -216,10 +225,10 @@ func (s *State) draftRanges(t int, c0 float64) (lo, hi []float64) {
 	tb := &s.m.tables[t]
 	lo, hi = s.thinLo[:len(tb.issues)], s.thinHi[:len(tb.issues)]
 	rc := &s.thinRanges
-	if rc.t == t && rc.rep == s.rep && rc.pref == s.prefVer && rc.c0 == c0 {
+	if rc.t == t && rc.rep == s.rep && rc.pref == s.thinVer[t] && rc.c0 == c0 {
 		return lo, hi
 	}
-	*rc = rangeKey{t: t, rep: s.rep, pref: s.prefVer, c0: c0}
+	*rc = rangeKey{t: t, rep: s.rep, pref: s.thinVer[t], c0: c0}
 	cap := s.val(s.m.stances[tb.mediator*len(s.m.Tables)+t].maxConc, 1)
 	for j := range tb.issues {
 		tlo, thi := s.targetRange(t, j, true)
@@ -389,17 +398,20 @@ func (s *State) checkThin(a, t, r int, th *thin, p, u, res float64, bad bool) {
 // round as stepMediated would have run them. Waking only replays: the
 // replicate is the same, bit for bit, as one that never skips.
 
-// maybeDormant makes table t dormant after its round r if that round
-// fails whatever happens in every later round until the world moves.
+// maybeDormant makes open table t, whose signatories are thinned (a
+// demand-gain table of a conceding mediator), dormant after its failed
+// round r if every later round fails whatever happens until the world
+// moves.
 func (s *State) maybeDormant(t, r int) {
-	if !s.thinOn[t] || s.holdReplicate[t] || s.perRound || s.tr != nil || s.verifyThin || s.waking || s.noDormant ||
-		s.status[t] != statusOpen || !s.inert(s.m.tables[t].evRejected) {
+	if s.tr != nil || s.verifyThin || s.waking || s.noDormant {
 		return
 	}
 	for _, a := range s.m.tables[t].signatories {
 		if th := s.thinFor(t, a); th != nil && th.mode == thinReject && th.skip >= s.m.Horizon-1-r {
-			s.dormant[t], s.dormantFrom[t] = true, r+1
-			s.nDormant++
+			if s.inert(s.m.tables[t].evRejected) {
+				s.dormant[t], s.dormantFrom[t] = true, r+1
+				s.nDormant++
+			}
 			return
 		}
 	}
