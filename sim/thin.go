@@ -411,6 +411,7 @@ func (s *State) maybeDormant(t, r int) {
 			if s.inert(s.m.tables[t].evRejected) {
 				s.dormant[t], s.dormantFrom[t] = true, r+1
 				s.nDormant++
+				s.sleep[t] = math.MaxInt // the round loop skips it
 			}
 			return
 		}
@@ -427,6 +428,7 @@ func (s *State) wakeTable(t, r int) {
 	}
 	s.dormant[t] = false
 	s.nDormant--
+	s.sleep[t] = 0
 	end := r - 1
 	if s.at != none && t < s.at {
 		end = r
