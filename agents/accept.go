@@ -58,6 +58,32 @@ func (Logit) AcceptsBetween(lo, hi, noise, u float64) (decided, accept bool) {
 	return false, false
 }
 
+// TailBounds bounds the logistic's tails without an exponential: with x
+// = surplus/noise, e^|x| is at least its Taylor polynomial of degree 6,
+// E = Σ_{k≤6} |x|^k/k!, so for x ≤ −4, P ≤ 1/(1+E) (hi), and for x ≥ 4,
+// 1 − P ≤ 1/E (rejectHi), each widened by a relative 2⁻⁴⁰ for rounding;
+// for x ≥ 38, e^−x is below half an ulp of 1, so P is 1 exactly and
+// rejectHi is 0. Between −4 and 4 it reports ok false: P is within
+// [0.0179, 0.9821] there, and a bound needs the exponential.
+func (Logit) TailBounds(surplus, noise float64) (hi, rejectHi float64, ok bool) {
+	const margin = 1.0 / (1 << 40)
+	x := surplus / noise
+	switch {
+	case x >= 38:
+		return 1, 0, true
+	case x >= 4:
+		return 1, min(1, 1/taylorExp6(x)*(1+margin)), true
+	case x <= -4:
+		return min(1, 1/(1+taylorExp6(-x))*(1+margin)), 1, true
+	}
+	return 1, 1, false
+}
+
+// taylorExp6 is Σ_{k≤6} x^k/k!, a lower bound of e^x for x ≥ 0.
+func taylorExp6(x float64) float64 {
+	return 1 + x*(1+x/2*(1+x/3*(1+x/4*(1+x/5*(1+x/6)))))
+}
+
 // IntervalDecider is a Decider that can decide a draw for a whole interval
 // of surpluses, so that the engine need not compute a reservation that
 // only its bounds decide (Logit).

@@ -80,6 +80,46 @@ func TestLogitAcceptsBetween(t *testing.T) {
 	require.True(t, ok && accept)
 }
 
+// Logit.TailBounds must bound P (for x ≤ −4) and 1 − P (for x ≥ 4) for
+// every input, report P = 1 from 38 noise units on, decline between −4
+// and 4, and be tight enough to thin with: within a factor 1.7 for x in
+// [−6, −4] and [4, 6] (e⁶/E₆(6) ≈ 1.65), and below 10⁻⁵ beyond ±20
+// (1/E₆(20) ≈ 8·10⁻⁶).
+func TestLogitTailBounds(t *testing.T) {
+	var l agents.Logit
+	rng := rand.New(rand.NewPCG(5, 6))
+	check := func(z, sigma float64) {
+		t.Helper()
+		p := l.Prob(z, sigma)
+		hi, rejectHi, ok := l.TailBounds(z, sigma)
+		x := z / sigma
+		require.Equal(t, x <= -4 || x >= 4, ok, "x=%g", x)
+		if !ok {
+			return
+		}
+		require.True(t, p <= hi && 1-p <= rejectHi, "x=%g: P=%g, bounds %g and %g", x, p, hi, rejectHi)
+		switch {
+		case x >= 38:
+			require.True(t, p == 1 && rejectHi == 0, "x=%g", x)
+		case x <= -20:
+			require.Less(t, hi, 1e-5, "x=%g", x)
+		case x >= 20:
+			require.Less(t, rejectHi, 1e-5, "x=%g", x)
+		case x <= -4 && x >= -6:
+			require.Less(t, hi/p, 1.7, "x=%g", x)
+		case x >= 4 && x <= 6:
+			require.Less(t, rejectHi/(1-p), 1.7, "x=%g", x)
+		}
+	}
+	for range 300_000 {
+		z := (rng.Float64()*2 - 1) * math.Pow(10, rng.Float64()*6-4)
+		check(z, math.Pow(10, rng.Float64()*5-4))
+	}
+	for _, x := range []float64{-745, -700, -40, -4, math.Nextafter(-4, 0), 0, math.Nextafter(4, 0), 4, 37.9, 38, 700} {
+		check(x*0.001, 0.001)
+	}
+}
+
 func BenchmarkLogit(b *testing.B) {
 	var l agents.Logit
 	zs := []float64{-0.2, -0.05, -0.01, 0, 0.01, 0.05, 0.2}

@@ -21,13 +21,14 @@ import (
 // q_r/q̄ (thinning: each round agrees with probability q_r, independently).
 // When anything that could change q_r or make a failure matter moves
 // (holdVer: a linkage effect on the table's reservations, bonuses or
-// blocking, any other linkage effect, or the first occurrence of an event
-// the table's failures fire or their linkages' conditions name), the draw
+// blocking, or on anything else it reads (thinVer), or the first
+// occurrence of an event the table's failures fire or their linkages'
+// conditions name), the draw
 // is discarded and, if the table still holds, redrawn: exact, as the
 // geometric law is memoryless.
 
 // holdVer is the version of what table t's hold reads.
-func (s *State) holdVer(t int) uint64 { return uint64(s.effVer)<<32 | uint64(s.tabVer[t]) }
+func (s *State) holdVer(t int) uint64 { return uint64(s.thinVer[t])<<32 | uint64(s.tabVer[t]) }
 
 // hold is a table's held state.
 type hold struct {

@@ -100,6 +100,7 @@ type stance struct {
 	pmin, pmax             int
 	breakdown              int
 	rule                   agents.AcceptRule
+	logit                  bool                   // rule is agents.Logit
 	decider                agents.Decider         // rule, if it decides without the probability; else nil
 	between                agents.IntervalDecider // rule, if it decides for an interval of surpluses; else nil
 	strategy               string
@@ -348,7 +349,8 @@ func (c *compiler) compile() error {
 			}
 			decider, _ := rule.(agents.Decider)
 			between, _ := rule.(agents.IntervalDecider)
-			cs := stance{has: true, rule: rule, decider: decider, between: between, strategy: st.Strategy,
+			_, logit := rule.(agents.Logit)
+			cs := stance{has: true, rule: rule, decider: decider, between: between, logit: logit, strategy: st.Strategy,
 				resStart: c.opt(f+".reservation", st.Reservation), resEnd: c.opt(f+".reservation_end", st.ReservationEnd),
 				e: none, k: none, maxConc: c.opt(f+".max_concession", st.MaxConcession),
 				bonus: c.opt(f+".bonus", st.Bonus), discount: c.opt(f+".discount", st.Discount),

@@ -135,17 +135,17 @@ type State struct {
 	// names (gateWatch[e]: the tables whose gate names event e) and, for a
 	// table asleep on its hold draw (heldSleep[t]; it may stay set after
 	// the table wakes, at the cost of a needless visit), a change of
-	// holdVer(t) (bumpTab, bumpEff).
+	// holdVer(t) (bumpTab, touchEffect).
 	sleep     []int
 	heldSleep []bool
 	gateWatch [][]int
 
-	// Held tables (hold.go). effVer counts the linkage effects that can
-	// move any table's probabilities, tabVer[t] those on table t alone and
-	// the first occurrences of the events table t watches (watchers[e]:
-	// the tables watching event e). perRound runs every round instead (the
-	// round-by-round engine, for tests).
-	effVer                              uint32
+	// Held tables (hold.go). A hold reads thinVer[t] (thin.go: the
+	// linkage effects on what the table reads) and tabVer[t]: the effects
+	// on its reservations, bonuses and blocks, and the first occurrences
+	// of the events table t watches (watchers[e]: the tables watching
+	// event e). perRound runs every round instead (the round-by-round
+	// engine, for tests).
 	tabVer                              []uint32
 	watchers                            [][]int
 	heldT                               []hold
@@ -559,17 +559,6 @@ func (s *State) bumpTab(t int) {
 	}
 }
 
-// bumpEff records a change of what every table's hold reads, waking the
-// tables asleep on their hold draws.
-func (s *State) bumpEff() {
-	s.effVer++
-	for _, t := range s.live {
-		if s.heldSleep[t] {
-			s.heldSleep[t], s.sleep[t] = false, 0
-		}
-	}
-}
-
 func (s *State) maybeOpen(t, r int) {
 	if s.status[t] != statusPending {
 		return
@@ -692,8 +681,6 @@ func (s *State) apply(e *effect, r int) {
 	switch e.field {
 	case fReservation, fBonus, fBlock:
 		s.bumpTab(e.table) // read only at that table
-	default:
-		s.bumpEff()
 	}
 	switch e.field {
 	case fIdeal, fSalience, fMin, fMax, fBonus, fProspect, fYes, fSilence, fPass:

@@ -188,10 +188,26 @@ func (s *State) planThin(t, a int, c0 float64) {
 		resLo, resHi = s.reservationRange(a, t, st)
 	}
 	noise := s.val(st.noise, 0)
-	if pHi := st.rule.Prob(uMax-resLo+thinSlack, noise); pHi <= thinMax {
+	// A logit's bounds are its tail bounds, which need no exponential;
+	// another rule's are its probabilities.
+	pHi, ok := 1.0, false
+	if st.logit {
+		pHi, _, ok = agents.Logit{}.TailBounds(uMax-resLo+thinSlack, noise)
+	}
+	if !ok {
+		pHi = st.rule.Prob(uMax-resLo+thinSlack, noise)
+	}
+	if pHi <= thinMax {
 		th.mode, th.bound = thinReject, pHi
 	} else if inside && uMin > resHi {
-		if q := 1 - st.rule.Prob(uMin-resHi-thinSlack, noise); q <= thinMax {
+		q, ok := 1.0, false
+		if st.logit {
+			_, q, ok = agents.Logit{}.TailBounds(uMin-resHi-thinSlack, noise)
+		}
+		if !ok {
+			q = 1 - st.rule.Prob(uMin-resHi-thinSlack, noise)
+		}
+		if q <= thinMax {
 			th.mode, th.bound = thinAccept, q
 		}
 	}
@@ -444,20 +460,26 @@ func (s *State) wakeTable(t, r int) {
 }
 
 // touchEffect wakes the dormant tables that effect i of linkage l is
-// about to move and moves their thinning version.
+// about to move, moves their version (thinVer, which their drafts, plans
+// and holds read) and wakes those asleep on a hold draw.
 func (s *State) touchEffect(l, i, r int) {
 	for _, t := range s.effTables[l][i] {
 		if s.nDormant > 0 {
 			s.wakeTable(t, r)
 		}
 		s.thinVer[t]++
+		if s.heldSleep[t] {
+			s.heldSleep[t], s.sleep[t] = false, 0
+		}
 	}
 }
 
-// prepareThin lists, per linkage effect, the tables whose thinning plans
-// or failing rounds read what it moves: the ideals, saliences and red
-// lines of the tables' signatories and mediator on their issues and
-// deferred issues, the prospects of their deferrals, and their own
+// prepareThin lists, per linkage effect, the conceding mediators' tables
+// whose drafts, thinning plans, failing rounds or holds read what it
+// moves: the ideals, saliences and red lines of the table's mediator and
+// readers (signatories, members that respond as actors, electorates) on
+// its issues and deferred issues, the prospects of its deferrals, the
+// yes, silence and pass probabilities of its institutions, and its own
 // bonuses, reservations and blocks; and, per table, the tables that share
 // an issue with it (an agreement moves the issue's value).
 func (s *State) prepareThin() {
@@ -471,8 +493,10 @@ func (s *State) prepareThin() {
 			return e.table == t
 		case fProspect:
 			return slices.Contains(tb.defers, e.deferral)
+		case fYes, fSilence, fPass:
+			return slices.Contains(tb.ratify, e.inst)
 		case fIdeal, fSalience, fMin, fMax:
-			if e.actor != tb.mediator && !slices.Contains(tb.signatories, e.actor) {
+			if e.actor != tb.mediator && !slices.Contains(s.readers[t], e.actor) {
 				return false
 			}
 			if slices.Contains(tb.issues, e.issue) {

@@ -17,10 +17,11 @@ import (
 // the signatories' weighted ideal; a (ideal 0) weighs 1, b (ideal 100)
 // weighs 0.05, and each rejection raises the rejecter's weight by 5%. So
 // every draft lies in [50, 100]: a's utility is at most 0.5, against a
-// reservation of 0.7075 with logit noise 0.05, a bound p̄ = 1/(1 +
-// e^4.15) ≈ 0.0155 under thinMax = 1/64, reached late in the run (the
-// draft near 52, P(accept) ≈ 0.01); b's utility is at least 0.5 against
-// 0.25, a rejection bound 1/(1 + e^5) ≈ 0.0067. A shock in each round
+// reservation of 0.72 with logit noise 0.05, a surplus of −4.4 noise units
+// and a bound p̄ = 1/(1 + E₆(4.4)) ≈ 0.0144 (agents.Logit.TailBounds)
+// under thinMax = 1/64, approached late in the run (the draft near 52,
+// P(accept) ≈ 0.0075); b's utility is at least 0.5 against 0.25, a
+// rejection bound 1/E₆(5) ≈ 0.0080. A shock in each round
 // with probability 0.1 raises a's reservation by 0.002 (SHOCK), so the
 // bounds are replanned and a dormant table wakes.
 const thinDoc = `name: thin
@@ -33,7 +34,7 @@ actors:
   a:
     power: {value: 1, assumption: t}
     positions: {x: {ideal: {value: 0, assumption: t}, salience: {value: 1, assumption: t}}}
-    tables: {tab: {reservation: {value: 0.7075, assumption: t}, noise: {value: 0.05, assumption: t}}}
+    tables: {tab: {reservation: {value: 0.72, assumption: t}, noise: {value: 0.05, assumption: t}}}
   b:
     power: {value: 0.05, assumption: t}
     positions: {x: {ideal: {value: 100, assumption: t}, salience: {value: 1, assumption: t}}}
