@@ -234,7 +234,13 @@ func (s *State) stepMediated(t, r int) {
 	for _, a := range tb.signatories {
 		var ok bool
 		var u, res, p float64
+		var thinned *thin
 		if th := s.thinFor(t, a); thinning && th != nil && th.mode != thinNone {
+			thinned = th
+			if s.tr != nil {
+				s.ev = blank(r, TraceResponse)
+				s.ev.Bound, s.ev.RareAccept, s.ev.Candidate = th.bound, th.mode == thinReject, th.skip == 0
+			}
 			ok, u, res, p = s.respondThinned(a, t, r, x, th)
 		} else {
 			ok, u, res, p = s.respond(a, t, r, x)
@@ -248,7 +254,9 @@ func (s *State) stepMediated(t, r int) {
 			s.updateBelief(a, t, ok, u)
 		}
 		if s.tr != nil {
-			s.ev = blank(r, TraceResponse)
+			if thinned == nil {
+				s.ev = blank(r, TraceResponse)
+			}
 			s.ev.Table, s.ev.Actor, s.ev.Accept, s.ev.U, s.ev.R, s.ev.P = t, a, ok, u, res, p
 			if tb.eu {
 				k := t*nA + a

@@ -52,6 +52,13 @@ type TraceEvent struct {
 	// HeldUntil is, for a TraceHold, the round the table agrees in unless
 	// something moves first; the horizon when it does not agree within it.
 	HeldUntil int
+	// Bound is, for a TraceResponse of a thinned signatory (MODEL.md
+	// §3.13), the bound on the probability of its rarer answer (RareAccept:
+	// acceptance; else rejection), and Candidate whether the response was a
+	// candidate, which gives the rarer answer with probability P over the
+	// bound; NaN otherwise.
+	Bound                 float64
+	RareAccept, Candidate bool
 }
 
 // Tracer receives the steps of a replicate. A nil Tracer costs nothing.
@@ -61,5 +68,5 @@ type Tracer interface {
 
 func blank(round int, kind TraceKind) TraceEvent {
 	return TraceEvent{Round: round, Kind: kind, Table: none, Actor: none, Institution: none, Linkage: none, Shock: none, Outcome: none, Group: none,
-		Estimate: math.NaN(), BeliefLo: math.NaN(), BeliefHi: math.NaN()}
+		Estimate: math.NaN(), BeliefLo: math.NaN(), BeliefHi: math.NaN(), Bound: math.NaN()}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 )
@@ -59,6 +60,21 @@ func (t *TextTracer) Trace(e *TraceEvent) {
 		detail = fmt.Sprintf("%-20s U=%.3f R=%.3f P(accept)=%.3f", verdict, e.U, e.R, e.P)
 		if !math.IsNaN(e.BeliefLo) {
 			detail += fmt.Sprintf("  mediator now believes R in [%.3f, %.3f]", e.BeliefLo, e.BeliefHi)
+		}
+		if !math.IsNaN(e.Bound) {
+			rare := "P(reject)"
+			if e.RareAccept {
+				rare = "P(accept)"
+			}
+			bound := "<= " + strconv.FormatFloat(e.Bound, 'g', 2, 64)
+			if e.Bound == 0 {
+				bound = "= 0"
+			}
+			if e.Candidate {
+				detail += fmt.Sprintf("  [thinned, a candidate: %s %s]", rare, bound)
+			} else {
+				detail += fmt.Sprintf("  [thinned: %s %s while nothing it reads moves]", rare, bound)
+			}
 		}
 	case TraceVote:
 		if e.Group != none {
