@@ -188,28 +188,27 @@ func (s *State) planThin(t, a int, c0 float64) {
 		resLo, resHi = s.reservationRange(a, t, st)
 	}
 	noise := s.val(st.noise, 0)
-	// A logit's bounds are its tail bounds, which need no exponential;
-	// another rule's are its probabilities.
-	pHi, ok := 1.0, false
+	// A logit's bounds are its tail bounds, which need no exponential (1
+	// between −4 and 4 noise units, where its probability is within
+	// [0.018, 0.982] and no plan can thin); another rule's are its
+	// probabilities.
+	var pHi, q float64
 	if st.logit {
-		pHi, _, ok = agents.Logit{}.TailBounds(uMax-resLo+thinSlack, noise)
+		var ok bool
+		if pHi, _, ok = (agents.Logit{}).TailBounds(uMax-resLo+thinSlack, noise); !ok {
+			pHi = 1
+		}
+		if _, q, ok = (agents.Logit{}).TailBounds(uMin-resHi-thinSlack, noise); !ok {
+			q = 1
+		}
+	} else {
+		pHi, q = st.rule.Prob(uMax-resLo+thinSlack, noise), 1-st.rule.Prob(uMin-resHi-thinSlack, noise)
 	}
-	if !ok {
-		pHi = st.rule.Prob(uMax-resLo+thinSlack, noise)
-	}
-	if pHi <= thinMax {
+	switch {
+	case pHi <= thinMax:
 		th.mode, th.bound = thinReject, pHi
-	} else if inside && uMin > resHi {
-		q, ok := 1.0, false
-		if st.logit {
-			_, q, ok = agents.Logit{}.TailBounds(uMin-resHi-thinSlack, noise)
-		}
-		if !ok {
-			q = 1 - st.rule.Prob(uMin-resHi-thinSlack, noise)
-		}
-		if q <= thinMax {
-			th.mode, th.bound = thinAccept, q
-		}
+	case inside && uMin > resHi && q <= thinMax:
+		th.mode, th.bound = thinAccept, q
 	}
 	if th.mode != thinNone {
 		th.skip = s.geometric(t, th.bound)
