@@ -302,38 +302,9 @@ func (s *State) draftFixed(t int, c0, cap float64, x []float64) bool {
 			return false
 		}
 	}
-	m := s.m
-	tb := &m.tables[t]
-	terms := s.terms[t]
-	for j, i := range tb.issues {
-		tlo, thi := math.Inf(1), math.Inf(-1)
-		for _, tm := range terms[s.termAt[t][j]:s.termAt[t][j+1]] {
-			if tm.ps > 0 {
-				tlo, thi = min(tlo, tm.ideal), max(thi, tm.ideal)
-			}
-		}
-		if tlo > thi {
-			tlo, thi = s.pos[i], s.pos[i] // no weight: T is the current value
-		} else {
-			tlo, thi = tlo-1e-9*(1+math.Abs(tlo)), thi+1e-9*(1+math.Abs(thi))
-		}
-		lo, hi := tlo, thi
-		if own := d.Own[j]; !math.IsNaN(own) {
-			lo, hi = math.Inf(1), math.Inf(-1)
-			for _, c := range [2]float64{c0, max(cap, c0)} {
-				for _, tt := range [2]float64{tlo, thi} {
-					v := own + c*(tt-own)
-					lo, hi = min(lo, v), max(hi, v)
-				}
-			}
-		}
-		clampAll := func(v float64) float64 {
-			if d.Lo[j] <= d.Hi[j] {
-				v = min(max(v, d.Lo[j]), d.Hi[j])
-			}
-			return min(max(v, d.OwnLo[j]), d.OwnHi[j])
-		}
-		a, b := clampAll(lo), clampAll(hi)
+	for j := range s.m.tables[t].issues {
+		tlo, thi := s.targetRange(t, j, false)
+		a, b := s.draftRange(t, j, c0, cap, tlo, thi)
 		if math.Float64bits(a) != math.Float64bits(b) || math.Float64bits(a) != math.Float64bits(x[j]) {
 			return false
 		}
