@@ -315,11 +315,7 @@ func TestFixedDrafts(t *testing.T) {
 	require.NoError(t, err)
 	checked := 0
 	for _, v := range append(append([]string(nil), s.Variants.Keys...), "full-plan+advocate", "full-plan+sceptic", "partition+sceptic") {
-		r, err := s.Resolve(v)
-		require.NoError(t, err)
-		m, err := sim.Compile(r)
-		require.NoError(t, err)
-		st := sim.NewState(m)
+		st := sim.NewState(defaultModel(t, s, v))
 		sim.VerifyFixedDrafts(st)
 		for i := range uint64(500) {
 			s1, s2 := sim.Stream(1, v, i)

@@ -91,10 +91,9 @@ func (s *State) thinFor(t, a int) *thin {
 // the round fails whatever the draft.
 func (s *State) thinDecided(t int) bool {
 	reject := false
-	nA := len(s.m.Actors)
 	for _, a := range s.m.tables[t].signatories {
-		th := &s.thins[t*nA+a]
-		if th.mode == thinNone || th.skip == 0 || th.rep != s.rep || th.ver != s.thinVer[t] {
+		th := s.thinFor(t, a)
+		if th == nil || th.mode == thinNone || th.skip == 0 {
 			return false
 		}
 		reject = reject || th.mode == thinReject
@@ -173,9 +172,7 @@ func (s *State) respondThinned(a, t, r int, x []float64, th *thin) (ok bool, u, 
 func (s *State) planThin(t, a int, c0 float64) {
 	m := s.m
 	nT := len(m.Tables)
-	th := &s.thins[t*len(m.Actors)+a]
-	th.rep, th.ver, th.capped = s.rep, s.thinVer[t], s.atCap(t)
-	th.mode, th.skip = thinNone, 0
+	th := s.planNone(t, a)
 	st := &m.stances[a*nT+t]
 	if !monotoneRule(st.rule) {
 		return
@@ -271,9 +268,7 @@ func (s *State) planThinAfter(t, a int, c0, u, res float64) {
 	m := s.m
 	st := &m.stances[a*len(m.Tables)+t]
 	if _, ok := st.rule.(agents.Logit); ok && !math.IsNaN(res) && math.Abs(u-res) < thinLogit*s.val(st.noise, 0) {
-		th := &s.thins[t*len(m.Actors)+a]
-		th.rep, th.ver, th.capped = s.rep, s.thinVer[t], s.atCap(t)
-		th.mode, th.skip = thinNone, 0
+		s.planNone(t, a)
 		return
 	}
 	s.planThin(t, a, c0)
@@ -282,6 +277,15 @@ func (s *State) planThinAfter(t, a int, c0, u, res float64) {
 // thinLogit is a logit surplus, in noise units, whose probability
 // 1/(1 + e^4) ≈ 0.018 is above thinMax.
 const thinLogit = 4
+
+// planNone sets signatory a's state at table t to respond round by round
+// under the current versions, and returns it.
+func (s *State) planNone(t, a int) *thin {
+	th := &s.thins[t*len(s.m.Actors)+a]
+	th.rep, th.ver, th.capped = s.rep, s.thinVer[t], s.atCap(t)
+	th.mode, th.skip = thinNone, 0
+	return th
+}
 
 // monotoneRule reports whether r is one of the built-in acceptance rules,
 // whose probability does not decrease with the surplus; a registered rule

@@ -136,11 +136,7 @@ func TestThinnedBounds(t *testing.T) {
 		checked += k
 	}
 	for _, v := range append(append([]string(nil), s.Variants.Keys...), "full-plan+advocate", "full-plan+sceptic", "partition+sceptic") {
-		r, err := s.Resolve(v)
-		require.NoError(t, err)
-		m, err := sim.Compile(r)
-		require.NoError(t, err)
-		check(v, m, 300)
+		check(v, defaultModel(t, s, v), 300)
 	}
 	check("thin", thinModel(t, "0.002"), 2000)
 	require.Greater(t, checked, 10000, "thinned responses checked")
@@ -170,15 +166,21 @@ func TestDormantReplicates(t *testing.T) {
 		t.Logf("%s: %+v", name, plain.ThinStats())
 	}
 	for _, v := range append(append([]string(nil), s.Variants.Keys...), "full-plan+advocate", "full-plan+sceptic") {
-		r, err := s.Resolve(v)
-		require.NoError(t, err)
-		m, err := sim.Compile(r)
-		require.NoError(t, err)
-		same(v, m, 1000)
+		same(v, defaultModel(t, s, v), 1000)
 	}
 	same("thin", thinModel(t, "0.002"), 3000)
-	same("thin, no wake", thinModel(t, "0"), 1000)
+	same("thin, zero shift", thinModel(t, "0"), 1000)
 	require.Greater(t, replayed, 1000, "rounds replayed by woken tables")
+}
+
+// defaultModel compiles variant v of the default scenario s.
+func defaultModel(t *testing.T, s *models.Scenario, v string) *sim.Model {
+	t.Helper()
+	r, err := s.Resolve(v)
+	require.NoError(t, err)
+	m, err := sim.Compile(r)
+	require.NoError(t, err)
+	return m
 }
 
 // resultBits is every bit of a result.
