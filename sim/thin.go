@@ -487,7 +487,7 @@ func (s *State) touchEffect(l, i, r int) {
 // an issue with it (an agreement moves the issue's value).
 func (s *State) prepareThin() {
 	m := s.m
-	nA, nI, nT := len(m.Actors), len(m.Issues), len(m.Tables)
+	nT := len(m.Tables)
 	s.thinVer, s.dormant, s.dormantFrom = make([]uint32, nT), make([]bool, nT), make([]int, nT)
 	reads := func(t int, e *effect) bool {
 		tb := &m.tables[t]
@@ -532,5 +532,4 @@ func (s *State) prepareThin() {
 			}
 		}
 	}
-	_, _ = nA, nI
 }
